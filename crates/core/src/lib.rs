@@ -1,0 +1,10 @@
+//! The pure domain core of dieuhanh. No I/O: everything here is a function of its inputs,
+//! so it is tested without a database or a network.
+
+pub mod audit;
+pub mod geography;
+pub mod org;
+pub mod paging;
+pub mod policy;
+pub mod text;
+pub mod time;
