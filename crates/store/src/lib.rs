@@ -1,1 +1,191 @@
+//! Storage for dieuhanh: one API over SQLite (embedded, the default) and PostgreSQL
+//! (production), chosen at run time from the database URL.
+//!
+//! SQL is written once with `$n` placeholders and the types both dialects share through
+//! the sqlx `Any` driver (i64, f64, text); the few places that differ switch on
+//! [`Dialect`]. Migrations are kept per dialect, in step, in `migrations/`.
 
+pub mod audit;
+mod migrate;
+pub mod seed;
+pub mod sessions;
+pub mod settings;
+pub mod tokens;
+pub mod units;
+pub mod users;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    pub fn from_url(url: &str) -> Option<Dialect> {
+        if url.starts_with("sqlite:") {
+            Some(Dialect::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Dialect::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL (expected sqlite:PATH or postgres://...)")]
+    UnsupportedUrl,
+    #[error("not found")]
+    NotFound,
+    #[error("already exists: {0}")]
+    Conflict(String),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `Conflict`, leaving other errors as they are.
+    pub(crate) fn from_insert(e: sqlx::Error, what: &str) -> StoreError {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(what.to_string())
+            }
+            _ => StoreError::Db(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+pub type Tx = Transaction<'static, Any>;
+
+/// A handle on the database: a pool for reads and one for writes.
+///
+/// On SQLite the write pool has a single connection, so writers queue in the process
+/// instead of failing with `SQLITE_BUSY` when a read transaction tries to upgrade.
+#[derive(Clone)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    dialect: Dialect,
+}
+
+/// A redacted form of a database URL, safe to log.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***{}", &url[..scheme_end], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Store {
+    /// Opens (and for SQLite creates) the database at `url`. Does not migrate.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let dialect = Dialect::from_url(url).ok_or(StoreError::UnsupportedUrl)?;
+        let options = AnyConnectOptions::from_str(url)?;
+        let (read, write) = match dialect {
+            Dialect::Sqlite => {
+                let read = sqlite_pool(4).connect_with(options.clone()).await?;
+                let write = sqlite_pool(1).connect_with(options).await?;
+                (read, write)
+            }
+            Dialect::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?;
+                (pool.clone(), pool)
+            }
+        };
+        Ok(Store { read, write, dialect })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The pool for reads outside a write transaction.
+    pub fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// Starts a write transaction. Commit it to make the change durable.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// Applies every pending migration of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        migrate::migrator(self.dialect).run(&self.write).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers (for health checks).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.read).await.is_ok()
+    }
+
+    /// A consistent copy of a SQLite database, taken while it is in use.
+    pub async fn backup_sqlite(&self, target: &str) -> Result<()> {
+        if self.dialect != Dialect::Sqlite {
+            return Err(StoreError::UnsupportedUrl);
+        }
+        let escaped = target.replace('\'', "''");
+        sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{escaped}'")))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn: &mut AnyConnection, _meta| {
+            Box::pin(async move {
+                // WAL for concurrent readers; synchronous=FULL so that a commit
+                // acknowledged to a user survives power loss, not only a crash.
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = FULL").await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 10000").await?;
+                Ok(())
+            })
+        })
+}
+
+/// Converts a stored 0/1 to a bool.
+pub(crate) fn flag(value: i64) -> bool {
+    value != 0
+}
+
+/// The driver's error type, for callers that commit transactions.
+pub use sqlx::Error as DbError;

@@ -1,1 +1,188 @@
+//! The HTTP edge of dieuhanh: server-rendered pages, the JSON API and its OpenAPI
+//! document, sessions and the security layers around them.
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+mod middleware;
+pub mod ops;
+pub mod pages;
+pub mod routes;
+pub mod security;
+pub mod state;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::routing::{get, post};
+use dieuhanh_core::geography::BoundaryIndex;
+use dieuhanh_store::Store;
+use routes::{Access, RouteInfo, RouteTable};
+use security::keys::Keys;
+use security::passwords::PasswordHashing;
+use security::throttle::LoginThrottle;
+use state::{AppState, Geography, WebConfig};
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Width of the projected map, in SVG user units.
+const MAP_WIDTH: f64 = 1000.0;
+
+/// The process-wide Prometheus recorder (a recorder can be installed only once).
+fn metrics_handle() -> metrics_exporter_prometheus::PrometheusHandle {
+    static HANDLE: OnceLock<metrics_exporter_prometheus::PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (e.g. by an embedding program).
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// Loads the boundaries from the store and draws the map once.
+pub async fn load_geography(store: &Store) -> anyhow::Result<Option<Arc<Geography>>> {
+    let text = dieuhanh_store::units::boundaries_geojson(store).await?;
+    let index = BoundaryIndex::from_geojson(&text)?;
+    if index.is_empty() {
+        return Ok(None);
+    }
+    let special_zones: Vec<String> = dieuhanh_store::units::all_current(store)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == dieuhanh_core::org::UnitKind::SpecialZone)
+        .map(|u| u.code)
+        .collect();
+    let inset: Vec<&str> = special_zones.iter().map(String::as_str).collect();
+    let map = index.map_geometry(MAP_WIDTH, &inset);
+    Ok(Some(Arc::new(Geography { index, map })))
+}
+
+pub async fn build_state(
+    store: Store,
+    config: WebConfig,
+    master_key: &[u8; 32],
+    passwords: PasswordHashing,
+) -> anyhow::Result<AppState> {
+    let geography = load_geography(&store).await?;
+    Ok(AppState {
+        throttle: LoginThrottle::new(config.login_attempts_per_minute),
+        store,
+        config: Arc::new(config),
+        keys: Arc::new(Keys::from_master(master_key)),
+        passwords,
+        geography,
+        metrics: metrics_handle(),
+    })
+}
+
+/// Every route of the product, with its access class.
+pub fn route_table() -> RouteTable {
+    use Access::*;
+    RouteTable::default()
+        // Pages.
+        .add("GET", "/", Public, get(pages::home::show))
+        .add("GET", "/login", Public, get(pages::login::form))
+        .add("POST", "/login", Public, post(pages::login::submit))
+        .add("GET", "/login/totp", Public, get(pages::login::totp_form))
+        .add("POST", "/login/totp", Public, post(pages::login::totp_submit))
+        .add("POST", "/logout", Public, post(pages::login::logout))
+        .add("GET", "/lang/{code}", Public, get(pages::login::set_language))
+        .add("GET", "/units", Public, get(pages::units::list))
+        .add("GET", "/units/{code}", Public, get(pages::units::show))
+        .add("GET", "/people", SignedIn, get(pages::people::list))
+        .add("GET", "/audit", SignedIn, get(pages::audit::timeline))
+        .add("GET", "/account", SignedIn, get(pages::account::show))
+        .add("POST", "/account/password", SignedIn, post(pages::account::change_password))
+        .add("POST", "/account/totp", SignedIn, post(pages::account::enrol_totp))
+        .add("GET", "/admin/users", Admin, get(pages::admin::list))
+        .add("POST", "/admin/users", Admin, post(pages::admin::create))
+        .add("POST", "/admin/users/{id}/disable", Admin, post(pages::admin::disable))
+        .add("POST", "/admin/users/{id}/enable", Admin, post(pages::admin::enable))
+        .add("POST", "/admin/users/{id}/password", Admin, post(pages::admin::reset_password))
+        .add("GET", "/static/app.css", Public, get(ops::stylesheet))
+        .add("GET", "/favicon.svg", Public, get(ops::favicon))
+        // API.
+        .add("POST", "/api/v1/auth/login", Public, post(api::auth::login))
+        .add("GET", "/api/v1/me", SignedIn, get(api::auth::me))
+        .add("GET", "/api/v1/units", Public, get(api::units::list))
+        .add("GET", "/api/v1/units/at", Public, get(api::units::at))
+        .add("GET", "/api/v1/units/{code}", Public, get(api::units::get))
+        .add("GET", "/api/v1/people", SignedIn, get(api::people::list))
+        .add("GET", "/api/v1/audit", SignedIn, get(api::audit::list))
+        .add("GET", "/api/openapi.json", Public, get(api::openapi::serve))
+        // Operations.
+        .add("GET", "/healthz", Ops, get(ops::healthz))
+        .add("GET", "/metrics", Ops, get(ops::metrics))
+}
+
+/// The list of routes, for tests and documentation.
+pub fn routes() -> Vec<RouteInfo> {
+    route_table().into_router().1
+}
+
+pub fn app(state: AppState) -> Router {
+    let (router, _) = route_table().into_router();
+    let request_id = HeaderName::from_static("x-request-id");
+    let mut router = router
+        .fallback(middleware::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::anon_cookie))
+        .layer(axum::middleware::from_fn(middleware::track))
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes));
+    for (name, value) in security::headers::all(state.config.tls) {
+        router = router.layer(SetResponseHeaderLayer::overriding(name, value));
+    }
+    router
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Background upkeep: forget idle throttle keys and purge expired sessions.
+pub fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            state.throttle.retain_recent();
+            let now = dieuhanh_core::time::now_us();
+            let idle = now - state.config.session_idle.as_micros() as i64;
+            let absolute = now - state.config.session_absolute.as_micros() as i64;
+            if let Err(e) = dieuhanh_store::sessions::purge_expired(&state.store, idle, absolute).await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+        }
+    });
+}
+
+/// Serves until the future `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    spawn_housekeeping(state.clone());
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,61 @@
+//! Embedded migrations, one folder per dialect with the same version numbers.
+
+use crate::Dialect;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+struct Step {
+    version: i64,
+    description: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const STEPS: &[Step] = &[Step {
+    version: 1,
+    description: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+pub(crate) fn migrator(dialect: Dialect) -> Migrator {
+    Migrator::with_migrations(
+        STEPS
+            .iter()
+            .map(|s| {
+                let sql = match dialect {
+                    Dialect::Sqlite => s.sqlite,
+                    Dialect::Postgres => s.postgres,
+                };
+                Migration::new(
+                    s.version,
+                    s.description.into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+use sqlx::SqlSafeStr as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two dialects must declare the same tables and columns.
+    #[test]
+    fn dialects_declare_the_same_schema() {
+        fn shape(sql: &str) -> Vec<String> {
+            sql.lines()
+                .map(str::trim)
+                .filter(|l| !l.starts_with("--") && !l.is_empty())
+                .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+                .collect()
+        }
+        for step in STEPS {
+            assert_eq!(shape(step.sqlite), shape(step.postgres), "migration {}", step.version);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! The JSON API under `/api/v1`, authenticated by bearer tokens (never by the session
+//! cookie, so it needs no CSRF token), described by the OpenAPI document.
+
+pub mod audit;
+pub mod auth;
+pub mod extract;
+pub mod openapi;
+pub mod people;
+pub mod units;
+
+use serde::Serialize;
+
+/// A page of a list: `{"items": [...], "total": n}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct List<T: utoipa::ToSchema> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+/// Query parameters shared by lists.
+#[derive(serde::Deserialize, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page number, from 1.
+    pub page: Option<i64>,
+    /// Items per page, 1 to 500 (default 50).
+    pub page_size: Option<i64>,
+}
+
+impl PageParams {
+    pub fn page(&self) -> Result<dieuhanh_core::paging::Page, crate::error::ApiError> {
+        dieuhanh_core::paging::Page::new(self.page, self.page_size)
+            .map_err(|e| crate::error::ApiError::bad_request("invalid_paging", e.to_string()))
+    }
+}

@@ -1,0 +1,45 @@
+//! The OpenAPI 3 document at `/api/openapi.json`.
+
+use axum::Json;
+use axum::response::IntoResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "dieuhanh API", description = "Direction and public services for a two-tier Vietnamese local government. Errors are `{\"error\": {\"code\", \"message\"}}`; lists are `{\"items\", \"total\"}` with `page` and `page_size` (default 50, maximum 500)."),
+    paths(
+        super::auth::login,
+        super::auth::me,
+        super::units::list,
+        super::units::get,
+        super::units::at,
+        super::people::list,
+        super::audit::list,
+        crate::ops::healthz,
+        crate::ops::metrics,
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "ops"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub async fn serve() -> impl IntoResponse {
+    Json(document())
+}

@@ -1,0 +1,62 @@
+//! Login throttling: a GCRA limiter per account name and one per client address, so a
+//! password guesser is slowed whether it tries many passwords or many accounts.
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct LoginThrottle {
+    per_account: Arc<DefaultKeyedRateLimiter<String>>,
+    per_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl LoginThrottle {
+    /// `per_account_per_minute` attempts for one account name, five times that for one
+    /// address, each with a burst of the same size.
+    pub fn new(per_account_per_minute: u32) -> Self {
+        let n = NonZeroU32::new(per_account_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let m = NonZeroU32::new(per_account_per_minute.max(1).saturating_mul(5)).unwrap_or(NonZeroU32::MIN);
+        LoginThrottle {
+            per_account: Arc::new(governor::RateLimiter::keyed(Quota::per_minute(n))),
+            per_address: Arc::new(governor::RateLimiter::keyed(Quota::per_minute(m))),
+        }
+    }
+
+    /// `Ok` if the attempt may proceed, or how long to wait.
+    pub fn check(&self, account: &str, address: IpAddr) -> Result<(), Duration> {
+        let clock = DefaultClock::default();
+        let account = dieuhanh_core::text::fold(account);
+        for outcome in [self.per_address.check_key(&address), self.per_account.check_key(&account)] {
+            if let Err(not_until) = outcome {
+                return Err(not_until.wait_time_from(clock.now()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets idle keys so the maps do not grow without bound.
+    pub fn retain_recent(&self) {
+        self.per_account.retain_recent();
+        self.per_address.retain_recent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sixth_attempt_on_one_account_waits() {
+        let t = LoginThrottle::new(5);
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        for _ in 0..5 {
+            assert!(t.check("admin", ip).is_ok());
+        }
+        assert!(t.check("ADMIN", ip).is_err());
+        assert!(t.check("someone-else", ip).is_ok());
+    }
+}

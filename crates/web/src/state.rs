@@ -1,0 +1,59 @@
+//! What every handler can reach: the store, boundaries, keys and settings.
+
+use crate::security::keys::Keys;
+use crate::security::passwords::PasswordHashing;
+use crate::security::throttle::LoginThrottle;
+use dieuhanh_core::geography::{BoundaryIndex, MapGeometry};
+use dieuhanh_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Settings of the HTTP edge.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Demo installations relax the TOTP requirement for privileged roles.
+    pub demo: bool,
+    /// Mark cookies `Secure` and send HSTS (set when served behind TLS).
+    pub tls: bool,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    pub api_token_ttl: Duration,
+    /// Login attempts allowed per account per minute.
+    pub login_attempts_per_minute: u32,
+    /// Bearer token for `/metrics`; without one only loopback clients may scrape.
+    pub metrics_token: Option<String>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            demo: false,
+            tls: false,
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 3600),
+            api_token_ttl: Duration::from_secs(24 * 3600),
+            login_attempts_per_minute: 5,
+            metrics_token: None,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// Boundaries loaded from the store, with the map drawn once at start-up.
+pub struct Geography {
+    pub index: BoundaryIndex,
+    pub map: MapGeometry,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub keys: Arc<Keys>,
+    pub passwords: PasswordHashing,
+    pub throttle: LoginThrottle,
+    pub geography: Option<Arc<Geography>>,
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+}
