@@ -189,3 +189,26 @@ pub(crate) fn flag(value: i64) -> bool {
 
 /// The driver's error type, for callers that commit transactions.
 pub use sqlx::Error as DbError;
+
+impl Store {
+    /// Runs an administrative statement built by the operator's tooling (creating or
+    /// dropping test databases). Never pass user input.
+    pub async fn execute_admin(&self, statement: &str) -> Result<()> {
+        sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Row count of a table (tests and diagnostics); `table` must be a known table.
+    pub async fn count_rows(&self, table: &str) -> Result<i64> {
+        const TABLES: &[&str] = &["units", "users", "sessions", "api_tokens", "audit_log", "audit_head", "unit_boundaries"];
+        if !TABLES.contains(&table) {
+            return Err(StoreError::NotFound);
+        }
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}")))
+            .fetch_one(&self.read)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
