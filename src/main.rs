@@ -283,7 +283,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match outcome {
                 Ok(report) => println!("audit trail intact: {} chains, {} entries", report.chains, report.entries),
                 Err(brk) => {
-                    eprintln!("AUDIT TRAIL BROKEN: {brk}");
+                    let unit = units::by_id(&store, brk.unit_id)
+                        .await
+                        .map(|u| format!("{} ({})", u.code, u.name))
+                        .unwrap_or_else(|_| format!("id {}", brk.unit_id));
+                    eprintln!("AUDIT TRAIL BROKEN in the chain of unit {unit}: entry {} — {}", brk.seq, brk.reason);
                     return Ok(ExitCode::FAILURE);
                 }
             }
