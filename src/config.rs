@@ -31,7 +31,10 @@ pub struct Settings {
 impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
-            .field("database_url", &dieuhanh_store::redact_url(&self.database_url))
+            .field(
+                "database_url",
+                &dieuhanh_store::redact_url(&self.database_url),
+            )
             .field("addr", &self.addr)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
             .field("secret_key_file", &self.secret_key_file)
@@ -75,7 +78,11 @@ pub struct Overrides {
     pub addr: Option<String>,
 }
 
-pub fn load(file: Option<&Path>, defaults: Settings, overrides: Overrides) -> anyhow::Result<Settings> {
+pub fn load(
+    file: Option<&Path>,
+    defaults: Settings,
+    overrides: Overrides,
+) -> anyhow::Result<Settings> {
     let mut figment = Figment::from(Serialized::defaults(defaults));
     if let Some(file) = file {
         if !file.exists() {
@@ -92,7 +99,9 @@ pub fn load(file: Option<&Path>, defaults: Settings, overrides: Overrides) -> an
 
 /// The sqlite file path of a `sqlite:` URL, if it is one.
 pub fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
@@ -103,7 +112,10 @@ pub fn master_key(settings: &Settings) -> anyhow::Result<[u8; 32]> {
     if let Some(hex_key) = &settings.secret_key {
         return parse_key(hex_key.trim());
     }
-    let file = match (&settings.secret_key_file, sqlite_path(&settings.database_url)) {
+    let file = match (
+        &settings.secret_key_file,
+        sqlite_path(&settings.database_url),
+    ) {
         (Some(f), _) => f.clone(),
         (None, Some(db)) => db.with_extension("key"),
         (None, None) => anyhow::bail!(
@@ -123,15 +135,22 @@ pub fn master_key(settings: &Settings) -> anyhow::Result<[u8; 32]> {
 }
 
 fn parse_key(text: &str) -> anyhow::Result<[u8; 32]> {
-    let bytes = hex::decode(text).map_err(|_| anyhow::anyhow!("the secret key must be 64 hex characters"))?;
-    bytes.try_into().map_err(|_| anyhow::anyhow!("the secret key must be 64 hex characters (32 bytes)"))
+    let bytes = hex::decode(text)
+        .map_err(|_| anyhow::anyhow!("the secret key must be 64 hex characters"))?;
+    bytes
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("the secret key must be 64 hex characters (32 bytes)"))
 }
 
 #[cfg(unix)]
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(content.as_bytes())?;
     f.sync_all()
 }
@@ -147,7 +166,10 @@ mod tests {
 
     #[test]
     fn sqlite_paths_are_read_from_urls() {
-        assert_eq!(sqlite_path("sqlite://data/x.db?mode=rwc"), Some(PathBuf::from("data/x.db")));
+        assert_eq!(
+            sqlite_path("sqlite://data/x.db?mode=rwc"),
+            Some(PathBuf::from("data/x.db"))
+        );
         assert_eq!(sqlite_path("sqlite:x.db"), Some(PathBuf::from("x.db")));
         assert_eq!(sqlite_path("postgres://localhost/x"), None);
     }
@@ -156,12 +178,31 @@ mod tests {
     fn flags_override_environment_and_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("dieuhanh.toml");
-        std::fs::write(&file, "addr = \"127.0.0.1:9000\"\nsession_idle_minutes = 5\n").unwrap();
+        std::fs::write(
+            &file,
+            "addr = \"127.0.0.1:9000\"\nsession_idle_minutes = 5\n",
+        )
+        .unwrap();
         let s = load(Some(&file), Settings::default(), Overrides::default()).unwrap();
         assert_eq!(s.addr, "127.0.0.1:9000");
         assert_eq!(s.session_idle_minutes, 5);
-        let s = load(Some(&file), Settings::default(), Overrides { addr: Some("127.0.0.1:9100".into()), database_url: None }).unwrap();
+        let s = load(
+            Some(&file),
+            Settings::default(),
+            Overrides {
+                addr: Some("127.0.0.1:9100".into()),
+                database_url: None,
+            },
+        )
+        .unwrap();
         assert_eq!(s.addr, "127.0.0.1:9100");
-        assert!(load(Some(&dir.path().join("missing.toml")), Settings::default(), Overrides::default()).is_err());
+        assert!(
+            load(
+                Some(&dir.path().join("missing.toml")),
+                Settings::default(),
+                Overrides::default()
+            )
+            .is_err()
+        );
     }
 }

@@ -16,7 +16,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "dieuhanh", version, about = "Direction and public services for a two-tier Vietnamese local government")]
+#[command(
+    name = "dieuhanh",
+    version,
+    about = "Direction and public services for a two-tier Vietnamese local government"
+)]
 struct Cli {
     #[command(flatten)]
     global: Global,
@@ -30,7 +34,12 @@ struct Global {
     #[arg(long, global = true, env = "DIEUHANH_DATABASE_URL")]
     database_url: Option<String>,
     /// Shorthand for a SQLite database file.
-    #[arg(long, global = true, value_name = "PATH", conflicts_with = "database_url")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        conflicts_with = "database_url"
+    )]
     db: Option<PathBuf>,
     /// Optional TOML configuration file.
     #[arg(long, global = true, env = "DIEUHANH_CONFIG")]
@@ -126,8 +135,15 @@ fn settings(global: &Global, demo: bool, addr: Option<String>) -> anyhow::Result
     if demo {
         defaults.database_url = sqlite_url(std::path::Path::new(config::DEFAULT_DEMO_DB));
     }
-    let database_url = global.database_url.clone().or_else(|| global.db.as_deref().map(sqlite_url));
-    let s = config::load(global.config.as_deref(), defaults, Overrides { database_url, addr })?;
+    let database_url = global
+        .database_url
+        .clone()
+        .or_else(|| global.db.as_deref().map(sqlite_url));
+    let s = config::load(
+        global.config.as_deref(),
+        defaults,
+        Overrides { database_url, addr },
+    )?;
     init_logging(s.log_format.as_deref());
     Ok(s)
 }
@@ -141,8 +157,14 @@ fn init_logging(format: Option<&str>) {
         Some(_) => false,
         None => !std::io::stderr().is_terminal(),
     };
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
@@ -153,7 +175,12 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
     }
     let store = Store::connect(&settings.database_url)
         .await
-        .with_context(|| format!("cannot open database {}", dieuhanh_store::redact_url(&settings.database_url)))?;
+        .with_context(|| {
+            format!(
+                "cannot open database {}",
+                dieuhanh_store::redact_url(&settings.database_url)
+            )
+        })?;
     store.migrate().await.context("migrations failed")?;
     Ok(store)
 }
@@ -195,10 +222,21 @@ fn web_config(s: &Settings, demo: bool) -> WebConfig {
 
 async fn serve(settings: &Settings, store: Store, demo: bool) -> anyhow::Result<()> {
     let key = config::master_key(settings)?;
-    let state = dieuhanh_web::build_state(store, web_config(settings, demo), &key, PasswordHashing::standard()).await?;
+    let state = dieuhanh_web::build_state(
+        store,
+        web_config(settings, demo),
+        &key,
+        PasswordHashing::standard(),
+    )
+    .await?;
     let listener = tokio::net::TcpListener::bind(&settings.addr)
         .await
-        .with_context(|| format!("cannot listen on {} (use --addr or DIEUHANH_ADDR)", settings.addr))?;
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (use --addr or DIEUHANH_ADDR)",
+                settings.addr
+            )
+        })?;
     let local = listener.local_addr()?;
     println!("dieuhanh is serving on http://{local}/  (Ctrl+C to stop)");
     tracing::info!(addr = %local, database = state.store.dialect().name(), "serving");
@@ -224,9 +262,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(&s).await?;
             if seed::is_initialised(&store).await?.is_none() {
                 let started = std::time::Instant::now();
-                println!("Creating the demo database (Ho Chi Minh City: 168 units, 16 departments)…");
+                println!(
+                    "Creating the demo database (Ho Chi Minh City: 168 units, 16 departments)…"
+                );
                 init_province(&store, "79").await?;
-                let hash = PasswordHashing::standard().hash(seed::DEMO_PASSWORD).await?;
+                let hash = PasswordHashing::standard()
+                    .hash(seed::DEMO_PASSWORD)
+                    .await?;
                 let bar = progress("people");
                 seed::seed_demo_people(&store, &hash, |done, total| {
                     bar.set_length(total as u64);
@@ -234,11 +276,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 })
                 .await?;
                 bar.finish_and_clear();
-                println!("Demo database ready in {:.1} s.", started.elapsed().as_secs_f64());
+                println!(
+                    "Demo database ready in {:.1} s.",
+                    started.elapsed().as_secs_f64()
+                );
             } else if settings::get(&store, settings::DEMO).await?.is_none() {
-                bail!("{} is not a demo database; use `dieuhanh serve`", dieuhanh_store::redact_url(&s.database_url));
+                bail!(
+                    "{} is not a demo database; use `dieuhanh serve`",
+                    dieuhanh_store::redact_url(&s.database_url)
+                );
             }
-            println!("\nDemo accounts (password for all: {}):", seed::DEMO_PASSWORD);
+            println!(
+                "\nDemo accounts (password for all: {}):",
+                seed::DEMO_PASSWORD
+            );
             for a in seed::DEMO_ACCOUNTS {
                 println!("  {:<18} {:<20} {}", a.username, a.role.as_str(), a.title);
             }
@@ -281,13 +332,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await?;
             bar.finish_and_clear();
             match outcome {
-                Ok(report) => println!("audit trail intact: {} chains, {} entries", report.chains, report.entries),
+                Ok(report) => println!(
+                    "audit trail intact: {} chains, {} entries",
+                    report.chains, report.entries
+                ),
                 Err(brk) => {
                     let unit = units::by_id(&store, brk.unit_id)
                         .await
                         .map(|u| format!("{} ({})", u.code, u.name))
                         .unwrap_or_else(|_| format!("id {}", brk.unit_id));
-                    eprintln!("AUDIT TRAIL BROKEN in the chain of unit {unit}: entry {} — {}", brk.seq, brk.reason);
+                    eprintln!(
+                        "AUDIT TRAIL BROKEN in the chain of unit {unit}: entry {} — {}",
+                        brk.seq, brk.reason
+                    );
                     return Ok(ExitCode::FAILURE);
                 }
             }
@@ -311,11 +368,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 async fn user_command(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
     let passwords = PasswordHashing::standard();
     match cmd {
-        UserCommand::Add { username, full_name, role, unit, title } => {
+        UserCommand::Add {
+            username,
+            full_name,
+            role,
+            unit,
+            title,
+        } => {
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
-            let unit = units::by_code(store, &unit).await.with_context(|| format!("no unit with code {unit}"))?;
+            let unit = units::by_code(store, &unit)
+                .await
+                .with_context(|| format!("no unit with code {unit}"))?;
             let password = new_password();
-            PasswordHashing::check_policy(&password).map_err(|_| anyhow::anyhow!("passwords need 10 to 1024 characters"))?;
+            PasswordHashing::check_policy(&password)
+                .map_err(|_| anyhow::anyhow!("passwords need 10 to 1024 characters"))?;
             let hash = passwords.hash(&password).await?;
             let mut tx = store.begin().await?;
             let new = users::NewUser {
@@ -333,24 +399,37 @@ async fn user_command(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::List => {
             let scope = dieuhanh_core::policy::Scope::All;
             let page = dieuhanh_core::paging::Page::new(Some(1), Some(500))?;
-            let (people, total) = users::search(store, &scope, &users::PeopleQuery::default(), page).await?;
+            let (people, total) =
+                users::search(store, &scope, &users::PeopleQuery::default(), page).await?;
             for p in people {
                 let state = if p.disabled { "disabled" } else { "active" };
-                println!("{:<24} {:<20} {:<8} {:<30} {}", p.username, p.role.as_str(), state, p.full_name, p.unit_name);
+                println!(
+                    "{:<24} {:<20} {:<8} {:<30} {}",
+                    p.username,
+                    p.role.as_str(),
+                    state,
+                    p.full_name,
+                    p.unit_name
+                );
             }
             println!("{total} accounts");
         }
         UserCommand::Disable { username } => {
-            let user = users::by_username(store, &username).await.with_context(|| format!("no user {username}"))?;
+            let user = users::by_username(store, &username)
+                .await
+                .with_context(|| format!("no user {username}"))?;
             let mut tx = store.begin().await?;
             users::set_disabled(&mut tx, &user, true, None).await?;
             tx.commit().await?;
             println!("disabled {username}");
         }
         UserCommand::ResetPassword { username } => {
-            let user = users::by_username(store, &username).await.with_context(|| format!("no user {username}"))?;
+            let user = users::by_username(store, &username)
+                .await
+                .with_context(|| format!("no user {username}"))?;
             let password = new_password();
-            PasswordHashing::check_policy(&password).map_err(|_| anyhow::anyhow!("passwords need 10 to 1024 characters"))?;
+            PasswordHashing::check_policy(&password)
+                .map_err(|_| anyhow::anyhow!("passwords need 10 to 1024 characters"))?;
             let hash = passwords.hash(&password).await?;
             let mut tx = store.begin().await?;
             users::set_password(&mut tx, &user, &hash, None).await?;

@@ -20,8 +20,13 @@ enum Caller {
 
 /// Path parameters get values that point into the protected unit.
 fn concrete(path: &str, officer_id: i64) -> String {
-    let filled = path.replace("{code}", UNIT).replace("{id}", &officer_id.to_string());
-    assert!(!filled.contains('{'), "add a sample value for the parameters of {path} to tests/access.rs");
+    let filled = path
+        .replace("{code}", UNIT)
+        .replace("{id}", &officer_id.to_string());
+    assert!(
+        !filled.contains('{'),
+        "add a sample value for the parameters of {path} to tests/access.rs"
+    );
     filled
 }
 
@@ -56,7 +61,11 @@ async fn fetch(app: &TestApp, caller: &Caller, method: &str, path: &str) -> (u16
         client.get(app.url(path))
     } else {
         // Reach the handler: a valid CSRF token and plausible fields.
-        let csrf_page = if matches!(caller, Caller::Browser(..)) { "/account" } else { "/login" };
+        let csrf_page = if matches!(caller, Caller::Browser(..)) {
+            "/account"
+        } else {
+            "/login"
+        };
         let csrf = app.csrf(&client, csrf_page).await;
         client.post(app.url(path)).form(&[
             ("csrf", csrf.as_str()),
@@ -88,9 +97,15 @@ fn who(caller: &Caller) -> String {
 #[tokio::test]
 async fn nobody_outside_a_unit_sees_or_changes_its_records() {
     let app = TestApp::spawn().await;
-    let officer = dieuhanh_store::users::by_username(&app.store, OFFICER).await.unwrap();
+    let officer = dieuhanh_store::users::by_username(&app.store, OFFICER)
+        .await
+        .unwrap();
     // Another ward's officer and leader, a department officer and a citizen.
-    let outsiders = callers(&app, &["saigon.canbo", "26740.lanhdao", "so.nnmt", "congdan"]).await;
+    let outsiders = callers(
+        &app,
+        &["saigon.canbo", "26740.lanhdao", "so.nnmt", "congdan"],
+    )
+    .await;
     let routes = dieuhanh_web::routes();
     assert!(routes.len() > 20);
     let users_before = app.users_count().await;
@@ -98,13 +113,22 @@ async fn nobody_outside_a_unit_sees_or_changes_its_records() {
     for route in &routes {
         let path = concrete(route.path, officer.id);
         for caller in &outsiders {
-            let variants: Vec<String> =
-                if route.method == "GET" { queries(officer.id).iter().map(|q| format!("{path}{q}")).collect() } else { vec![path.clone()] };
+            let variants: Vec<String> = if route.method == "GET" {
+                queries(officer.id)
+                    .iter()
+                    .map(|q| format!("{path}{q}"))
+                    .collect()
+            } else {
+                vec![path.clone()]
+            };
             for target in variants {
                 let (status, body) = fetch(&app, caller, route.method, &target).await;
                 let label = format!("{} {target} as {}", route.method, who(caller));
                 assert!(status < 500, "{label}: server error {status}");
-                assert!(!body.contains(MARKER), "{label} leaked a person of unit {UNIT}");
+                assert!(
+                    !body.contains(MARKER),
+                    "{label} leaked a person of unit {UNIT}"
+                );
                 let signed_in = !matches!(caller, Caller::Anonymous);
                 let admin_only = route.access == Access::Admin;
                 if admin_only || (route.access == Access::SignedIn && !signed_in) {
@@ -112,7 +136,10 @@ async fn nobody_outside_a_unit_sees_or_changes_its_records() {
                     // Bearer tokens do not open pages: a page answers as to a visitor.
                     assert!(refused, "{label}: expected refusal, got {status}");
                 }
-                if route.surface == Surface::Api && route.access == Access::SignedIn && matches!(caller, Caller::Anonymous) {
+                if route.surface == Surface::Api
+                    && route.access == Access::SignedIn
+                    && matches!(caller, Caller::Anonymous)
+                {
                     assert_eq!(status, 401, "{label}");
                 }
             }
@@ -120,11 +147,17 @@ async fn nobody_outside_a_unit_sees_or_changes_its_records() {
     }
 
     // Nothing was changed by all those requests.
-    let after = dieuhanh_store::users::by_username(&app.store, OFFICER).await.unwrap();
+    let after = dieuhanh_store::users::by_username(&app.store, OFFICER)
+        .await
+        .unwrap();
     assert_eq!(after.password_hash, officer.password_hash);
     assert!(!after.disabled);
     assert_eq!(app.users_count().await, users_before);
-    assert!(dieuhanh_store::users::by_username(&app.store, "intruder.made").await.is_err());
+    assert!(
+        dieuhanh_store::users::by_username(&app.store, "intruder.made")
+            .await
+            .is_err()
+    );
 }
 
 /// The same walk finds the marker for people who may see it: the check above would
@@ -134,20 +167,38 @@ async fn insiders_and_city_leaders_do_see_the_records() {
     let app = TestApp::spawn().await;
     for username in ["benthanh.lanhdao", "lanhdao", "admin"] {
         let token = app.token(username).await;
-        let (status, body) = app.api_get(Some(&token), &format!("/api/v1/people?unit={UNIT}")).await;
+        let (status, body) = app
+            .api_get(Some(&token), &format!("/api/v1/people?unit={UNIT}"))
+            .await;
         assert_eq!(status, 200, "{username}");
-        assert!(body.to_string().contains(MARKER), "{username} should see the unit's people");
+        assert!(
+            body.to_string().contains(MARKER),
+            "{username} should see the unit's people"
+        );
         let browser = app.signed_in(username).await;
         let (_, html) = app.get(&browser, &format!("/units/{UNIT}")).await;
-        assert!(html.contains(MARKER), "{username} should see the unit's people on its page");
+        assert!(
+            html.contains(MARKER),
+            "{username} should see the unit's people on its page"
+        );
         let (_, html) = app.get(&browser, &format!("/audit?unit={UNIT}")).await;
-        assert!(html.contains(MARKER), "{username} should see the unit's audit trail");
+        assert!(
+            html.contains(MARKER),
+            "{username} should see the unit's audit trail"
+        );
     }
     // Another unit's trail answers 404, not 403: no hint that it exists.
     let token = app.token("saigon.canbo").await;
-    let (status, body) = app.api_get(Some(&token), &format!("/api/v1/audit?unit={UNIT}")).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")));
-    let (status, _) = app.api_get(Some(&token), &format!("/api/v1/people?unit={UNIT}")).await;
+    let (status, body) = app
+        .api_get(Some(&token), &format!("/api/v1/audit?unit={UNIT}"))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (status, _) = app
+        .api_get(Some(&token), &format!("/api/v1/people?unit={UNIT}"))
+        .await;
     assert_eq!(status, 404);
     let _ = PASSWORD;
 }

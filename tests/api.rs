@@ -18,12 +18,24 @@ async fn units_are_found_without_diacritics_and_paged() {
 
     // đ folds to d, and case does not matter.
     let (_, body) = app.api_get(None, "/api/v1/units?q=DONG%20HOA").await;
-    let names: Vec<&str> = body["items"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
-    assert!(!names.is_empty() && names.iter().all(|n| n.contains("Đông Hòa")), "{names:?}");
+    let names: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names.is_empty() && names.iter().all(|n| n.contains("Đông Hòa")),
+        "{names:?}"
+    );
 
-    let (_, body) = app.api_get(None, "/api/v1/units?kind=ward&page_size=500").await;
+    let (_, body) = app
+        .api_get(None, "/api/v1/units?kind=ward&page_size=500")
+        .await;
     assert_eq!(body["total"], 113);
-    let (_, body) = app.api_get(None, "/api/v1/units?kind=commune&page_size=10&page=6").await;
+    let (_, body) = app
+        .api_get(None, "/api/v1/units?kind=commune&page_size=10&page=6")
+        .await;
     assert_eq!(body["total"], 54);
     assert_eq!(body["items"].as_array().unwrap().len(), 4);
     let (_, body) = app.api_get(None, "/api/v1/units?kind=special_zone").await;
@@ -47,7 +59,11 @@ async fn bad_list_parameters_get_stable_error_codes() {
         let (status, body) = app.api_get(None, path).await;
         assert_eq!(status, 400, "{path}");
         assert_eq!(body["error"]["code"], code, "{path}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
     }
     let (status, body) = app.api_get(None, "/api/v1/units/99999").await;
     assert_eq!(status, 404);
@@ -61,22 +77,39 @@ async fn bad_list_parameters_get_stable_error_codes() {
 async fn a_point_is_located_in_its_unit() {
     let app = TestApp::spawn().await;
     // Bến Thành market; Thủ Dầu Một; Côn Đảo airport.
-    for (lat, lon, code) in [(10.7725, 106.6980, "26743"), (10.9804, 106.6519, "25747"), (8.7319, 106.6329, "26732")] {
-        let (status, body) = app.api_get(None, &format!("/api/v1/units/at?lat={lat}&lon={lon}")).await;
+    for (lat, lon, code) in [
+        (10.7725, 106.6980, "26743"),
+        (10.9804, 106.6519, "25747"),
+        (8.7319, 106.6329, "26732"),
+    ] {
+        let (status, body) = app
+            .api_get(None, &format!("/api/v1/units/at?lat={lat}&lon={lon}"))
+            .await;
         assert_eq!(status, 200, "{lat},{lon}: {body}");
         assert_eq!(body["code"], code);
         assert!(body["name"].is_string() && body["kind"].is_string());
     }
-    let (status, body) = app.api_get(None, "/api/v1/units/at?lat=21.0285&lon=105.8542").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("outside_area")));
+    let (status, body) = app
+        .api_get(None, "/api/v1/units/at?lat=21.0285&lon=105.8542")
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("outside_area"))
+    );
     for (query, code) in [
         ("lat=91&lon=106", "invalid_coordinate"),
         ("lat=10.7&lon=abc", "invalid_coordinate"),
         ("lat=NaN&lon=106", "invalid_coordinate"),
         ("lon=106", "missing_coordinate"),
     ] {
-        let (status, body) = app.api_get(None, &format!("/api/v1/units/at?{query}")).await;
-        assert_eq!((status, body["error"]["code"].as_str()), (400, Some(code)), "{query}");
+        let (status, body) = app
+            .api_get(None, &format!("/api/v1/units/at?{query}"))
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some(code)),
+            "{query}"
+        );
     }
 }
 
@@ -91,7 +124,10 @@ async fn login_gives_a_token_that_identifies_the_caller() {
     assert_eq!(me["unit_code"], "26743");
 
     let (status, body) = app.api_get(None, "/api/v1/me").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
     let (status, _) = app.api_get(Some("not-a-token"), "/api/v1/me").await;
     assert_eq!(status, 401);
 
@@ -103,7 +139,10 @@ async fn login_gives_a_token_that_identifies_the_caller() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 401);
-    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "invalid_credentials");
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "invalid_credentials"
+    );
 }
 
 #[tokio::test]
@@ -113,12 +152,41 @@ async fn malformed_bodies_are_rejected_and_change_nothing() {
     let client = reqwest::Client::new();
     let url = app.url("/api/v1/auth/login");
     let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
-        (client.post(&url).header("content-type", "application/json").body("{not json"), 400, "malformed_json"),
-        (client.post(&url).json(&serde_json::json!({"username": 5, "password": []})), 422, "invalid_body"),
-        (client.post(&url).json(&serde_json::json!({"username": "a"})), 422, "invalid_body"),
-        (client.post(&url).body("username=a&password=b"), 415, "unsupported_media_type"),
         (
-            client.post(&url).header("content-type", "application/json").body(format!("{{\"username\":\"{}\"}}", "x".repeat(2 * 1024 * 1024))),
+            client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body("{not json"),
+            400,
+            "malformed_json",
+        ),
+        (
+            client
+                .post(&url)
+                .json(&serde_json::json!({"username": 5, "password": []})),
+            422,
+            "invalid_body",
+        ),
+        (
+            client
+                .post(&url)
+                .json(&serde_json::json!({"username": "a"})),
+            422,
+            "invalid_body",
+        ),
+        (
+            client.post(&url).body("username=a&password=b"),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(format!(
+                    "{{\"username\":\"{}\"}}",
+                    "x".repeat(2 * 1024 * 1024)
+                )),
             413,
             "body_too_large",
         ),
@@ -140,9 +208,17 @@ async fn the_openapi_document_lists_every_api_route() {
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for route in dieuhanh_web::routes() {
-        if route.path.starts_with("/api/v1") || route.path == "/healthz" || route.path == "/metrics" {
-            let item = paths.get(route.path).unwrap_or_else(|| panic!("{} missing from OpenAPI", route.path));
-            assert!(item.get(route.method.to_lowercase()).is_some(), "{} {} missing", route.method, route.path);
+        if route.path.starts_with("/api/v1") || route.path == "/healthz" || route.path == "/metrics"
+        {
+            let item = paths
+                .get(route.path)
+                .unwrap_or_else(|| panic!("{} missing from OpenAPI", route.path));
+            assert!(
+                item.get(route.method.to_lowercase()).is_some(),
+                "{} {} missing",
+                route.method,
+                route.path
+            );
         }
     }
 }

@@ -12,7 +12,11 @@ fn verify(app: &TestApp) -> (bool, String) {
         .env("DIEUHANH_LOG", "error")
         .output()
         .expect("run dieuhanh");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.success(), text)
 }
 
@@ -21,25 +25,40 @@ async fn changes_are_recorded_and_shown_as_a_timeline() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in("admin").await;
     let r = app
-        .post_form(&admin, "/admin/users", "/admin/users", &[
-            ("username", "new.clerk"),
-            ("full_name", "Trương Thị Sổ"),
-            ("role", "unit_officer"),
-            ("unit", "26743"),
-            ("password", "a long password"),
-        ])
+        .post_form(
+            &admin,
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("username", "new.clerk"),
+                ("full_name", "Trương Thị Sổ"),
+                ("role", "unit_officer"),
+                ("unit", "26743"),
+                ("password", "a long password"),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 200);
     let (status, html) = app.get(&admin, "/audit?unit=26743").await;
     assert_eq!(status, 200);
-    assert!(html.contains("Tạo tài khoản"), "the creation is on the unit's timeline");
+    assert!(
+        html.contains("Tạo tài khoản"),
+        "the creation is on the unit's timeline"
+    );
     assert!(html.contains("Trương Thị Sổ"));
     assert!(html.contains("Quản trị hệ thống"), "with the actor");
 
     let token = app.token("admin").await;
-    let (_, body) = app.api_get(Some(&token), "/api/v1/audit?unit=26743&entity=user").await;
+    let (_, body) = app
+        .api_get(Some(&token), "/api/v1/audit?unit=26743&entity=user")
+        .await;
     let entries = body["items"].as_array().unwrap();
-    let created = entries.iter().find(|e| e["action"] == "user.create" && e["summary"].as_str().unwrap().contains("new.clerk")).unwrap();
+    let created = entries
+        .iter()
+        .find(|e| {
+            e["action"] == "user.create" && e["summary"].as_str().unwrap().contains("new.clerk")
+        })
+        .unwrap();
     assert!(created["at"].as_str().unwrap().ends_with("+07:00"));
     assert_eq!(created["hash"].as_str().unwrap().len(), 64);
 
@@ -59,26 +78,48 @@ async fn verify_finds_edits_deletions_and_reordering() {
     assert!(ok, "{text}");
     assert!(text.contains("audit trail intact"));
 
-    let unit: i64 = dieuhanh_store::units::by_code(&app.store, "26743").await.unwrap().id;
+    let unit: i64 = dieuhanh_store::units::by_code(&app.store, "26743")
+        .await
+        .unwrap()
+        .id;
     // Edited summary.
-    app.store.execute_admin(&format!("UPDATE audit_log SET summary = '{{}}' WHERE unit_id = {unit} AND seq = 2")).await.unwrap();
+    app.store
+        .execute_admin(&format!(
+            "UPDATE audit_log SET summary = '{{}}' WHERE unit_id = {unit} AND seq = 2"
+        ))
+        .await
+        .unwrap();
     let (ok, text) = verify(&app);
     assert!(!ok);
-    assert!(text.contains("26743") && text.contains("entry 2") && text.contains("edited"), "{text}");
+    assert!(
+        text.contains("26743") && text.contains("entry 2") && text.contains("edited"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
 async fn verify_finds_a_deleted_entry_and_a_truncated_chain() {
     let app = TestApp::spawn().await;
     let _ = app.signed_in("benthanh.canbo").await;
-    let unit: i64 = dieuhanh_store::units::by_code(&app.store, "26743").await.unwrap().id;
-    app.store.execute_admin(&format!("DELETE FROM audit_log WHERE unit_id = {unit} AND seq = 2")).await.unwrap();
+    let unit: i64 = dieuhanh_store::units::by_code(&app.store, "26743")
+        .await
+        .unwrap()
+        .id;
+    app.store
+        .execute_admin(&format!(
+            "DELETE FROM audit_log WHERE unit_id = {unit} AND seq = 2"
+        ))
+        .await
+        .unwrap();
     let (ok, text) = verify(&app);
     assert!(!ok && text.contains("entry 3"), "{text}");
 
     let app = TestApp::spawn().await;
     let _ = app.signed_in("benthanh.canbo").await;
-    let unit: i64 = dieuhanh_store::units::by_code(&app.store, "26743").await.unwrap().id;
+    let unit: i64 = dieuhanh_store::units::by_code(&app.store, "26743")
+        .await
+        .unwrap()
+        .id;
     let last: i64 = app.store.count_rows("audit_log").await.unwrap();
     assert!(last > 0);
     app.store
@@ -94,7 +135,10 @@ async fn verify_finds_swapped_entries() {
     let app = TestApp::spawn().await;
     let _ = app.signed_in("benthanh.canbo").await;
     let _ = app.signed_in("benthanh.canbo").await;
-    let unit: i64 = dieuhanh_store::units::by_code(&app.store, "26743").await.unwrap().id;
+    let unit: i64 = dieuhanh_store::units::by_code(&app.store, "26743")
+        .await
+        .unwrap()
+        .id;
     // Swap the positions of entries 3 and 4 by renumbering them.
     for sql in [
         format!("UPDATE audit_log SET seq = -1 WHERE unit_id = {unit} AND seq = 3"),

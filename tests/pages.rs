@@ -15,14 +15,22 @@ async fn pages_speak_vietnamese_by_default_and_english_on_request() {
     assert_eq!(status, 200);
     assert!(html.contains("<html lang=\"vi\">"));
     assert!(html.contains("Đơn vị hành chính"));
-    let r = client.get(app.url("/lang/en?next=/units")).send().await.unwrap();
+    let r = client
+        .get(app.url("/lang/en?next=/units"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/units");
     let (_, html) = app.get(&client, "/units").await;
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("Administrative units"));
     // An open redirect is refused.
-    let r = client.get(app.url("/lang/vi?next=//evil.example")).send().await.unwrap();
+    let r = client
+        .get(app.url("/lang/vi?next=//evil.example"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["location"], "/");
     let (status, _) = app.get(&client, "/lang/fr").await;
     assert_eq!(status, 404);
@@ -36,7 +44,11 @@ async fn unit_search_ignores_diacritics_and_draws_the_map() {
     assert_eq!(status, 200);
     assert!(html.contains("Phường Bến Thành"));
     assert!(html.contains("1 đơn vị"));
-    assert_eq!(html.matches("<path d=\"M").count(), 168, "every unit is drawn");
+    assert_eq!(
+        html.matches("<path d=\"M").count(),
+        168,
+        "every unit is drawn"
+    );
     assert!(html.contains("unit ward hit"), "the hit is highlighted");
     let (_, html) = app.get(&client, "/units?q=%C4%91%C3%B4ng+h%C3%B2a").await; // "đông hòa"
     assert!(html.contains("Phường Đông Hòa"));
@@ -59,18 +71,45 @@ async fn signing_in_and_out() {
     let app = TestApp::spawn().await;
     let client = app.browser();
     let (status, _) = app.get(&client, "/account").await;
-    assert_eq!(status, 303, "signed-out visitors are sent to the login page");
-    let r = app.post_form(&client, "/login", "/login", &[("username", "lanhdao"), ("password", "wrong password")]).await;
+    assert_eq!(
+        status, 303,
+        "signed-out visitors are sent to the login page"
+    );
+    let r = app
+        .post_form(
+            &client,
+            "/login",
+            "/login",
+            &[("username", "lanhdao"), ("password", "wrong password")],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 401);
-    assert!(r.text().await.unwrap().contains("Tên đăng nhập hoặc mật khẩu không đúng"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Tên đăng nhập hoặc mật khẩu không đúng")
+    );
 
     let r = app
-        .post_form(&client, "/login?next=/people", "/login", &[("username", "lanhdao"), ("password", PASSWORD), ("next", "/people")])
+        .post_form(
+            &client,
+            "/login?next=/people",
+            "/login",
+            &[
+                ("username", "lanhdao"),
+                ("password", PASSWORD),
+                ("next", "/people"),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/people");
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let (status, html) = app.get(&client, "/account").await;
     assert_eq!(status, 200);
     assert!(html.contains("Trần Minh Đức"));
@@ -95,31 +134,62 @@ async fn a_form_without_a_valid_csrf_token_changes_nothing() {
         ("unit", "26743"),
         ("password", "a long password"),
     ];
-    let r = admin.post(app.url("/admin/users")).form(&fields).send().await.unwrap();
+    let r = admin
+        .post(app.url("/admin/users"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     assert!(r.text().await.unwrap().contains("Biểu mẫu đã hết hạn"));
     let mut with_wrong = fields.to_vec();
     with_wrong.push(("csrf", "0000"));
-    let r = admin.post(app.url("/admin/users")).form(&with_wrong).send().await.unwrap();
+    let r = admin
+        .post(app.url("/admin/users"))
+        .form(&with_wrong)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     // A valid token but a request the browser marks as cross-site.
     let token = app.csrf(&admin, "/admin/users").await;
     let mut with_token = fields.to_vec();
     with_token.push(("csrf", &token));
-    let r = admin.post(app.url("/admin/users")).header("sec-fetch-site", "cross-site").form(&with_token).send().await.unwrap();
+    let r = admin
+        .post(app.url("/admin/users"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&with_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     // Another browser's token does not work either.
     let other_token = app.csrf(&other, "/account").await;
     let mut stolen = fields.to_vec();
     stolen.push(("csrf", &other_token));
-    let r = admin.post(app.url("/admin/users")).form(&stolen).send().await.unwrap();
+    let r = admin
+        .post(app.url("/admin/users"))
+        .form(&stolen)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     assert_eq!(app.users_count().await, users_before);
     assert_eq!(app.audit_count().await, audit_before);
 
-    let r = admin.post(app.url("/admin/users")).form(&with_token).send().await.unwrap();
+    let r = admin
+        .post(app.url("/admin/users"))
+        .form(&with_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    assert!(r.text().await.unwrap().contains("Đã tạo tài khoản new.officer"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Đã tạo tài khoản new.officer")
+    );
     assert_eq!(app.users_count().await, users_before + 1);
 }
 
@@ -128,37 +198,101 @@ async fn administrators_manage_accounts_with_clear_errors() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in("admin").await;
     let create = |username: &'static str, unit: &'static str, password: &'static str| {
-        vec![("username", username), ("full_name", "Đỗ Văn Thử"), ("role", "unit_officer"), ("unit", unit), ("password", password)]
+        vec![
+            ("username", username),
+            ("full_name", "Đỗ Văn Thử"),
+            ("role", "unit_officer"),
+            ("unit", unit),
+            ("password", password),
+        ]
     };
     for (fields, status, message) in [
-        (create("Bad Name", "26743", "a long password"), 400, "Tên đăng nhập gồm"),
-        (create("ok.name", "99999", "a long password"), 400, "Không có đơn vị với mã này"),
+        (
+            create("Bad Name", "26743", "a long password"),
+            400,
+            "Tên đăng nhập gồm",
+        ),
+        (
+            create("ok.name", "99999", "a long password"),
+            400,
+            "Không có đơn vị với mã này",
+        ),
         (create("ok.name", "26743", "short"), 400, "ít nhất 10 ký tự"),
-        (create("benthanh.canbo", "26743", "a long password"), 409, "đã có người dùng"),
+        (
+            create("benthanh.canbo", "26743", "a long password"),
+            409,
+            "đã có người dùng",
+        ),
     ] {
-        let r = app.post_form(&admin, "/admin/users", "/admin/users", &fields).await;
+        let r = app
+            .post_form(&admin, "/admin/users", "/admin/users", &fields)
+            .await;
         assert_eq!(r.status().as_u16(), status);
         assert!(r.text().await.unwrap().contains(message));
     }
-    let r = app.post_form(&admin, "/admin/users", "/admin/users", &create("ok.name", "26743", "a long password")).await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            "/admin/users",
+            &create("ok.name", "26743", "a long password"),
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 200);
 
     // Disable: the account can no longer sign in.
-    let id = dieuhanh_store::users::by_username(&app.store, "ok.name").await.unwrap().id;
-    let r = app.post_form(&admin, "/admin/users", &format!("/admin/users/{id}/disable"), &[]).await;
+    let id = dieuhanh_store::users::by_username(&app.store, "ok.name")
+        .await
+        .unwrap()
+        .id;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            &format!("/admin/users/{id}/disable"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 200);
     let client = app.browser();
-    let r = app.post_form(&client, "/login", "/login", &[("username", "ok.name"), ("password", "a long password")]).await;
+    let r = app
+        .post_form(
+            &client,
+            "/login",
+            "/login",
+            &[("username", "ok.name"), ("password", "a long password")],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 401);
 
     // Reset a password: old sessions end, the new password works.
     let victim = app.signed_in("benthanh.canbo").await;
-    let id = dieuhanh_store::users::by_username(&app.store, "benthanh.canbo").await.unwrap().id;
-    let r = app.post_form(&admin, "/admin/users", &format!("/admin/users/{id}/password"), &[("password", "brand new password")]).await;
+    let id = dieuhanh_store::users::by_username(&app.store, "benthanh.canbo")
+        .await
+        .unwrap()
+        .id;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            &format!("/admin/users/{id}/password"),
+            &[("password", "brand new password")],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 200);
     let (status, _) = app.get(&victim, "/account").await;
     assert_eq!(status, 303);
-    let r = app.post_form(&app.browser(), "/login", "/login", &[("username", "benthanh.canbo"), ("password", "brand new password")]).await;
+    let r = app
+        .post_form(
+            &app.browser(),
+            "/login",
+            "/login",
+            &[
+                ("username", "benthanh.canbo"),
+                ("password", "brand new password"),
+            ],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 303);
 }
 
@@ -168,24 +302,63 @@ async fn changing_my_password() {
     let me = app.signed_in("saigon.canbo").await;
     let other_browser = app.signed_in("saigon.canbo").await;
     let r = app
-        .post_form(&me, "/account", "/account/password", &[("current", "nope nope nope"), ("new_password", "another password"), ("confirm", "another password")])
+        .post_form(
+            &me,
+            "/account",
+            "/account/password",
+            &[
+                ("current", "nope nope nope"),
+                ("new_password", "another password"),
+                ("confirm", "another password"),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 400);
     let r = app
-        .post_form(&me, "/account", "/account/password", &[("current", PASSWORD), ("new_password", "another password"), ("confirm", "different password")])
+        .post_form(
+            &me,
+            "/account",
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new_password", "another password"),
+                ("confirm", "different password"),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 400);
     let r = app
-        .post_form(&me, "/account", "/account/password", &[("current", PASSWORD), ("new_password", "another password"), ("confirm", "another password")])
+        .post_form(
+            &me,
+            "/account",
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new_password", "another password"),
+                ("confirm", "another password"),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 200);
-    assert_eq!(app.get(&me, "/account").await.0, 200, "this browser stays signed in");
-    assert_eq!(app.get(&other_browser, "/account").await.0, 303, "other sessions end");
+    assert_eq!(
+        app.get(&me, "/account").await.0,
+        200,
+        "this browser stays signed in"
+    );
+    assert_eq!(
+        app.get(&other_browser, "/account").await.0,
+        303,
+        "other sessions end"
+    );
 }
 
 fn code_for(secret: &str) -> String {
     let secret = totp_rs::Secret::try_from_base32(secret).unwrap();
-    let totp = totp_rs::Builder::new().with_secret(secret).with_account_name("x").build().unwrap();
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret)
+        .with_account_name("x")
+        .build()
+        .unwrap();
     totp.generate_current().to_string()
 }
 
@@ -201,33 +374,80 @@ fn sealed_on(html: &str) -> String {
 
 #[tokio::test]
 async fn leaders_must_enrol_totp_outside_demo_mode_and_then_use_it() {
-    let app = TestApp::spawn_with(Options { demo: false, ..Options::default() }).await;
+    let app = TestApp::spawn_with(Options {
+        demo: false,
+        ..Options::default()
+    })
+    .await;
     let client = app.browser();
-    let r = app.post_form(&client, "/login", "/login", &[("username", "lanhdao"), ("password", PASSWORD)]).await;
+    let r = app
+        .post_form(
+            &client,
+            "/login",
+            "/login",
+            &[("username", "lanhdao"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 303);
-    assert!(r.headers()["location"].to_str().unwrap().starts_with("/login/totp"));
-    assert_eq!(app.get(&client, "/account").await.0, 303, "nothing is open before the second factor");
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login/totp")
+    );
+    assert_eq!(
+        app.get(&client, "/account").await.0,
+        303,
+        "nothing is open before the second factor"
+    );
     let (_, html) = app.get(&client, "/login/totp").await;
     assert!(html.contains("bắt buộc xác thực hai lớp") && html.contains("<svg"));
     let (secret, sealed) = (secret_on(&html), sealed_on(&html));
     let csrf = extract_csrf(&html).unwrap();
-    let r = client.post(app.url("/login/totp")).form(&[("code", "000000"), ("sealed", &sealed), ("csrf", &csrf)]).send().await.unwrap();
+    let r = client
+        .post(app.url("/login/totp"))
+        .form(&[("code", "000000"), ("sealed", &sealed), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 401);
     let code = code_for(&secret);
-    let r = client.post(app.url("/login/totp")).form(&[("code", code.as_str()), ("sealed", &sealed), ("csrf", &csrf)]).send().await.unwrap();
+    let r = client
+        .post(app.url("/login/totp"))
+        .form(&[
+            ("code", code.as_str()),
+            ("sealed", &sealed),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(app.get(&client, "/account").await.0, 200);
 
     // The secret is stored encrypted, never in the clear.
-    let user = dieuhanh_store::users::by_username(&app.store, "lanhdao").await.unwrap();
+    let user = dieuhanh_store::users::by_username(&app.store, "lanhdao")
+        .await
+        .unwrap();
     let stored = user.totp_secret.unwrap();
     assert!(stored.starts_with("v1:") && !stored.contains(&secret));
 
     // Next sign-in asks for the code; the same code cannot be replayed.
     let again = app.browser();
-    app.post_form(&again, "/login", "/login", &[("username", "lanhdao"), ("password", PASSWORD)]).await;
+    app.post_form(
+        &again,
+        "/login",
+        "/login",
+        &[("username", "lanhdao"), ("password", PASSWORD)],
+    )
+    .await;
     let csrf = app.csrf(&again, "/login/totp").await;
-    let r = again.post(app.url("/login/totp")).form(&[("code", code.as_str()), ("csrf", &csrf)]).send().await.unwrap();
+    let r = again
+        .post(app.url("/login/totp"))
+        .form(&[("code", code.as_str()), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 401, "a used code is refused");
 
     // The API asks for the code too.
@@ -238,7 +458,10 @@ async fn leaders_must_enrol_totp_outside_demo_mode_and_then_use_it() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 401);
-    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "totp_required");
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+        "totp_required"
+    );
 }
 
 #[tokio::test]
@@ -246,20 +469,47 @@ async fn an_officer_may_enrol_totp_from_the_account_page() {
     let app = TestApp::spawn().await;
     let me = app.signed_in("benthanh.canbo").await;
     let (_, html) = app.get(&me, "/account").await;
-    let (secret, sealed, csrf) = (secret_on(&html), sealed_on(&html), extract_csrf(&html).unwrap());
+    let (secret, sealed, csrf) = (
+        secret_on(&html),
+        sealed_on(&html),
+        extract_csrf(&html).unwrap(),
+    );
     let code = code_for(&secret);
-    let r = me.post(app.url("/account/totp")).form(&[("code", code.as_str()), ("sealed", &sealed), ("csrf", &csrf)]).send().await.unwrap();
+    let r = me
+        .post(app.url("/account/totp"))
+        .form(&[
+            ("code", code.as_str()),
+            ("sealed", &sealed),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.text().await.unwrap().contains("Đã bật xác thực hai lớp"));
 }
 
 #[tokio::test]
 async fn login_attempts_are_rate_limited_with_a_clear_message() {
-    let app = TestApp::spawn_with(Options { demo: true, config: WebConfig { login_attempts_per_minute: 3, ..WebConfig::default() } }).await;
+    let app = TestApp::spawn_with(Options {
+        demo: true,
+        config: WebConfig {
+            login_attempts_per_minute: 3,
+            ..WebConfig::default()
+        },
+    })
+    .await;
     let client = app.browser();
     let mut last = 0;
     for _ in 0..4 {
-        let r = app.post_form(&client, "/login", "/login", &[("username", "admin"), ("password", "guess guess guess")]).await;
+        let r = app
+            .post_form(
+                &client,
+                "/login",
+                "/login",
+                &[("username", "admin"), ("password", "guess guess guess")],
+            )
+            .await;
         last = r.status().as_u16();
         if last == 429 {
             assert!(r.text().await.unwrap().contains("thử quá nhiều lần"));
@@ -268,13 +518,24 @@ async fn login_attempts_are_rate_limited_with_a_clear_message() {
     }
     assert_eq!(last, 429);
     // The right password is refused too while throttled.
-    let r = app.post_form(&client, "/login", "/login", &[("username", "admin"), ("password", PASSWORD)]).await;
+    let r = app
+        .post_form(
+            &client,
+            "/login",
+            "/login",
+            &[("username", "admin"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 429);
 }
 
 #[tokio::test]
 async fn idle_sessions_expire() {
-    let config = WebConfig { session_idle: Duration::from_millis(300), login_attempts_per_minute: 1000, ..WebConfig::default() };
+    let config = WebConfig {
+        session_idle: Duration::from_millis(300),
+        login_attempts_per_minute: 1000,
+        ..WebConfig::default()
+    };
     let app = TestApp::spawn_with(Options { demo: true, config }).await;
     let client = app.signed_in("admin").await;
     assert_eq!(app.get(&client, "/account").await.0, 200);

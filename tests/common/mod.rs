@@ -14,6 +14,7 @@ pub const MASTER_KEY: [u8; 32] = [42; 32];
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// Keeps a test database alive; dropping it removes the database.
 pub enum Backend {
     Sqlite(tempfile::TempDir),
     Postgres { admin_url: String, name: String },
@@ -32,7 +33,8 @@ pub fn postgres_requested() -> bool {
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("DIEUHANH_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("DIEUHANH_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A fresh, empty database of the selected backend.
@@ -45,11 +47,22 @@ pub async fn fresh_database() -> (String, Backend) {
             COUNTER.fetch_add(1, Ordering::SeqCst),
             hex::encode(rand::random::<[u8; 3]>())
         );
-        let admin = Store::connect(&admin_url).await.expect("PostgreSQL test server reachable");
-        admin.execute_admin(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+        let admin = Store::connect(&admin_url)
+            .await
+            .expect("PostgreSQL test server reachable");
+        admin
+            .execute_admin(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
         admin.close().await;
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.clone());
-        (format!("{base}/{name}"), Backend::Postgres { admin_url, name })
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(admin_url.clone());
+        (
+            format!("{base}/{name}"),
+            Backend::Postgres { admin_url, name },
+        )
     } else {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
@@ -64,7 +77,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { demo: true, config: WebConfig { login_attempts_per_minute: 1000, ..WebConfig::default() } }
+        Options {
+            demo: true,
+            config: WebConfig {
+                login_attempts_per_minute: 1000,
+                ..WebConfig::default()
+            },
+        }
     }
 }
 
@@ -77,13 +96,24 @@ impl TestApp {
         let (database_url, backend) = fresh_database().await;
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
-        seed::init_province(&store, "79", |_, _| {}).await.expect("init province");
+        seed::init_province(&store, "79", |_, _| {})
+            .await
+            .expect("init province");
         let passwords = PasswordHashing::for_tests();
         let hash = passwords.hash(PASSWORD).await.expect("hash");
-        seed::seed_demo_people(&store, &hash, |_, _| {}).await.expect("seed people");
-        let config = WebConfig { demo: options.demo, ..options.config };
-        let state = dieuhanh_web::build_state(store.clone(), config, &MASTER_KEY, passwords).await.expect("state");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        seed::seed_demo_people(&store, &hash, |_, _| {})
+            .await
+            .expect("seed people");
+        let config = WebConfig {
+            demo: options.demo,
+            ..options.config
+        };
+        let state = dieuhanh_web::build_state(store.clone(), config, &MASTER_KEY, passwords)
+            .await
+            .expect("state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -92,7 +122,13 @@ impl TestApp {
             })
             .await;
         });
-        TestApp { base, store, database_url, backend, shutdown: Some(tx) }
+        TestApp {
+            base,
+            store,
+            database_url,
+            backend,
+            shutdown: Some(tx),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -101,7 +137,11 @@ impl TestApp {
 
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub fn browser(&self) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
     }
 
     pub async fn get(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
@@ -117,18 +157,40 @@ impl TestApp {
     }
 
     /// Submits a form the way a browser does after loading `page`.
-    pub async fn post_form(&self, client: &reqwest::Client, page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let token = self.csrf(client, page).await;
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf", &token));
-        client.post(self.url(action)).form(&form).send().await.expect("post")
+        client
+            .post(self.url(action))
+            .form(&form)
+            .send()
+            .await
+            .expect("post")
     }
 
     /// A browser signed in as `username` (demo password).
     pub async fn signed_in(&self, username: &str) -> reqwest::Client {
         let client = self.browser();
-        let r = self.post_form(&client, "/login", "/login", &[("username", username), ("password", PASSWORD)]).await;
-        assert_eq!(r.status().as_u16(), 303, "login of {username} should redirect");
+        let r = self
+            .post_form(
+                &client,
+                "/login",
+                "/login",
+                &[("username", username), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            r.status().as_u16(),
+            303,
+            "login of {username} should redirect"
+        );
         client
     }
 
@@ -153,7 +215,10 @@ impl TestApp {
         let r = req.send().await.expect("request");
         let status = r.status().as_u16();
         let text = r.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
     }
 
     /// Number of audit entries (to prove a rejected request changed nothing).
@@ -177,16 +242,26 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        if let Backend::Postgres { admin_url, name } = &self.backend {
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        if let Backend::Postgres { admin_url, name } = self {
             let (admin_url, name) = (admin_url.clone(), name.clone());
             // Dropping a database needs async I/O; do it on a runtime of its own. The
             // app's own pool lives on the test's runtime, which is blocked here, so it is
             // not closed politely: FORCE ends its connections.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(async move {
                     if let Ok(admin) = Store::connect(&admin_url).await {
-                        let _ = admin.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        let _ = admin
+                            .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .await;
                         admin.close().await;
                     }
                 });

@@ -72,7 +72,9 @@ pub struct ChainBreak {
 pub enum BreakReason {
     #[error("the entry's content does not match its hash (edited)")]
     HashMismatch,
-    #[error("the entry does not point to the previous entry's hash (deleted or reordered before it)")]
+    #[error(
+        "the entry does not point to the previous entry's hash (deleted or reordered before it)"
+    )]
     LinkMismatch,
     #[error("expected sequence number {expected} (an entry is missing or out of order)")]
     SequenceGap { expected: i64 },

@@ -60,8 +60,9 @@ impl BoundaryIndex {
     /// Parses a GeoJSON FeatureCollection whose features carry the unit code in
     /// `properties.code` (or, failing that, in the feature id).
     pub fn from_geojson(text: &str) -> Result<Self, GeoError> {
-        let collection: geojson::FeatureCollection =
-            text.parse().map_err(|e: geojson::Error| GeoError::Parse(e.to_string()))?;
+        let collection: geojson::FeatureCollection = text
+            .parse()
+            .map_err(|e: geojson::Error| GeoError::Parse(e.to_string()))?;
         let mut shapes = Vec::with_capacity(collection.features.len());
         for (i, feature) in collection.features.into_iter().enumerate() {
             let code = feature
@@ -249,30 +250,52 @@ mod tests {
     #[test]
     fn locates_inside_outside_and_on_shared_edges() {
         let index = BoundaryIndex::from_geojson(SQUARES).unwrap();
-        assert_eq!(index.locate(Coordinate::new(10.05, 106.05).unwrap()), Some("B"));
-        assert_eq!(index.locate(Coordinate::new(10.05, 106.15).unwrap()), Some("A"));
+        assert_eq!(
+            index.locate(Coordinate::new(10.05, 106.05).unwrap()),
+            Some("B")
+        );
+        assert_eq!(
+            index.locate(Coordinate::new(10.05, 106.15).unwrap()),
+            Some("A")
+        );
         // The shared edge x = 106.1 belongs to both squares: the lowest code wins.
-        assert_eq!(index.locate(Coordinate::new(10.05, 106.1).unwrap()), Some("A"));
+        assert_eq!(
+            index.locate(Coordinate::new(10.05, 106.1).unwrap()),
+            Some("A")
+        );
         assert_eq!(index.locate(Coordinate::new(11.0, 106.05).unwrap()), None);
     }
 
     #[test]
     fn rejects_invalid_coordinates() {
         assert_eq!(Coordinate::new(91.0, 0.0), Err(CoordinateError::Latitude));
-        assert_eq!(Coordinate::new(0.0, f64::NAN), Err(CoordinateError::Longitude));
-        assert_eq!(Coordinate::new(0.0, -180.5), Err(CoordinateError::Longitude));
+        assert_eq!(
+            Coordinate::new(0.0, f64::NAN),
+            Err(CoordinateError::Longitude)
+        );
+        assert_eq!(
+            Coordinate::new(0.0, -180.5),
+            Err(CoordinateError::Longitude)
+        );
     }
 
     #[test]
     fn real_boundaries_locate_known_places() {
-        let index =
-            BoundaryIndex::from_geojson(include_str!("../../../data/hcmc-units-2025-boundaries.geojson"))
-                .unwrap();
+        let index = BoundaryIndex::from_geojson(include_str!(
+            "../../../data/hcmc-units-2025-boundaries.geojson"
+        ))
+        .unwrap();
         assert_eq!(index.len(), 168);
         // Bến Thành market.
-        assert_eq!(index.locate(Coordinate::new(10.7725, 106.6980).unwrap()), Some("26743"));
+        assert_eq!(
+            index.locate(Coordinate::new(10.7725, 106.6980).unwrap()),
+            Some("26743")
+        );
         // Hà Nội is outside the city.
-        assert_eq!(index.locate(Coordinate::new(21.0285, 105.8542).unwrap()), None);
+        assert_eq!(
+            index.locate(Coordinate::new(21.0285, 105.8542).unwrap()),
+            None
+        );
     }
 
     #[test]
@@ -281,6 +304,10 @@ mod tests {
         let map = index.map_geometry(800.0, &["A"]);
         assert_eq!(map.paths.len(), 2);
         assert!(map.inset_box.is_some());
-        assert!(map.paths.iter().all(|p| p.d.starts_with('M') && p.d.ends_with('Z')));
+        assert!(
+            map.paths
+                .iter()
+                .all(|p| p.d.starts_with('M') && p.d.ends_with('Z'))
+        );
     }
 }

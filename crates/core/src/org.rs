@@ -96,7 +96,8 @@ pub struct ReferenceData<'a> {
 
 pub const HCMC_PROVINCE_CODE: &str = "79";
 
-const SOURCE_NATIONAL: &str = "thanglequoc/vietnamese-provinces-database v3.0.2 (QĐ 19/2025/QĐ-TTg)";
+const SOURCE_NATIONAL: &str =
+    "thanglequoc/vietnamese-provinces-database v3.0.2 (QĐ 19/2025/QĐ-TTg)";
 const SOURCE_HCMC_UNITS: &str =
     "thanglequoc/vietnamese-provinces-database v3.0.2; old_province: dvhcvn/20250701";
 
@@ -252,7 +253,10 @@ mod tests {
         assert_eq!(count(UnitKind::Ward), 113);
         assert_eq!(count(UnitKind::Commune), 54);
         assert_eq!(count(UnitKind::SpecialZone), 1);
-        let con_dao = units.iter().find(|u| u.kind == UnitKind::SpecialZone).unwrap();
+        let con_dao = units
+            .iter()
+            .find(|u| u.kind == UnitKind::SpecialZone)
+            .unwrap();
         assert_eq!(con_dao.name, "Đặc khu Côn Đảo");
         assert_eq!(con_dao.old_province.as_deref(), Some("Bà Rịa - Vũng Tàu"));
     }

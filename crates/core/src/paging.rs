@@ -37,7 +37,10 @@ impl Page {
 
 impl Default for Page {
     fn default() -> Self {
-        Page { page: 1, size: DEFAULT_PAGE_SIZE }
+        Page {
+            page: 1,
+            size: DEFAULT_PAGE_SIZE,
+        }
     }
 }
 

@@ -44,7 +44,10 @@ impl Role {
 
     /// Roles that must use a second factor (TOTP) outside demo mode.
     pub fn requires_totp(self) -> bool {
-        matches!(self, Role::SystemAdmin | Role::CityLeader | Role::UnitLeader)
+        matches!(
+            self,
+            Role::SystemAdmin | Role::CityLeader | Role::UnitLeader
+        )
     }
 
     /// Officials belong to a unit; citizens do not.
@@ -132,7 +135,11 @@ mod tests {
     const DEPT: i64 = 2;
 
     fn p(role: Role, unit_id: i64) -> Principal {
-        Principal { user_id: 7, role, unit_id }
+        Principal {
+            user_id: 7,
+            role,
+            unit_id,
+        }
     }
 
     #[test]
@@ -168,7 +175,12 @@ mod tests {
     #[test]
     fn administrators_may_do_everything() {
         let me = p(Role::SystemAdmin, 1);
-        for action in [Action::ViewPeople, Action::ViewAudit, Action::ManageUsers, Action::Operate] {
+        for action in [
+            Action::ViewPeople,
+            Action::ViewAudit,
+            Action::ManageUsers,
+            Action::Operate,
+        ] {
             assert!(allows_global(&me, action));
         }
     }

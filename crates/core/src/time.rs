@@ -16,7 +16,9 @@ pub fn now_us() -> i64 {
 }
 
 fn to_zoned(at_us: i64) -> Option<jiff::ZonedDateTime> {
-    Timestamp::from_microsecond(at_us).ok().map(|t| t.to_zoned_datetime(zone()))
+    Timestamp::from_microsecond(at_us)
+        .ok()
+        .map(|t| t.to_zoned_datetime(zone()))
 }
 
 /// `dd/mm/yyyy` in Vietnam time.
@@ -54,7 +56,10 @@ mod tests {
     #[test]
     fn formats_in_vietnam_time() {
         // 2025-06-30T18:30:00Z is 01:30 on 1 July 2025 in Vietnam.
-        let at = "2025-06-30T18:30:00Z".parse::<Timestamp>().unwrap().as_microsecond();
+        let at = "2025-06-30T18:30:00Z"
+            .parse::<Timestamp>()
+            .unwrap()
+            .as_microsecond();
         assert_eq!(format_date(at), "01/07/2025");
         assert_eq!(format_datetime(at), "01/07/2025 01:30");
         assert_eq!(format_rfc3339(at), "2025-07-01T01:30:00+07:00");

@@ -49,13 +49,14 @@ pub(crate) async fn create_chain(tx: &mut Tx, unit_id: i64) -> Result<()> {
 /// Appends an event to its unit's chain. The head row is updated first, which locks it
 /// (PostgreSQL row lock; SQLite's single writer) so concurrent appends cannot fork it.
 pub async fn append(tx: &mut Tx, event: AuditEvent<'_>) -> Result<i64> {
-    let head = sqlx::query(
-        "UPDATE audit_head SET seq = seq + 1 WHERE unit_id = $1 RETURNING seq, hash",
-    )
-    .bind(event.unit_id)
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or_else(|| StoreError::Corrupt(format!("unit {} has no audit chain", event.unit_id)))?;
+    let head =
+        sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE unit_id = $1 RETURNING seq, hash")
+            .bind(event.unit_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("unit {} has no audit chain", event.unit_id))
+            })?;
     let seq: i64 = head.try_get("seq")?;
     let prev_hash: String = head.try_get("hash")?;
     let fields = AuditFields {
@@ -138,7 +139,10 @@ pub async fn list(
         ints.push(actor);
         clauses.push(format!("a.actor_id = ${}", ints.len()));
     }
-    for (column, value) in [("a.entity", &filter.entity), ("a.entity_id", &filter.entity_id)] {
+    for (column, value) in [
+        ("a.entity", &filter.entity),
+        ("a.entity_id", &filter.entity_id),
+    ] {
         if let Some(v) = value {
             texts.push(v.clone());
             clauses.push(format!("{column} = ${}", ints.len() + texts.len()));

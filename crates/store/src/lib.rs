@@ -119,7 +119,11 @@ impl Store {
                 (pool.clone(), pool)
             }
         };
-        Ok(Store { read, write, dialect })
+        Ok(Store {
+            read,
+            write,
+            dialect,
+        })
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -202,13 +206,23 @@ impl Store {
 
     /// Row count of a table (tests and diagnostics); `table` must be a known table.
     pub async fn count_rows(&self, table: &str) -> Result<i64> {
-        const TABLES: &[&str] = &["units", "users", "sessions", "api_tokens", "audit_log", "audit_head", "unit_boundaries"];
+        const TABLES: &[&str] = &[
+            "units",
+            "users",
+            "sessions",
+            "api_tokens",
+            "audit_log",
+            "audit_head",
+            "unit_boundaries",
+        ];
         if !TABLES.contains(&table) {
             return Err(StoreError::NotFound);
         }
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}")))
-            .fetch_one(&self.read)
-            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM {table}"
+        )))
+        .fetch_one(&self.read)
+        .await?;
         Ok(row.try_get("n")?)
     }
 }

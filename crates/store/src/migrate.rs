@@ -55,7 +55,12 @@ mod tests {
                 .collect()
         }
         for step in STEPS {
-            assert_eq!(shape(step.sqlite), shape(step.postgres), "migration {}", step.version);
+            assert_eq!(
+                shape(step.sqlite),
+                shape(step.postgres),
+                "migration {}",
+                step.version
+            );
         }
     }
 }

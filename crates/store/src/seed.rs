@@ -28,8 +28,9 @@ pub fn reference_data() -> ReferenceData<'static> {
 
 /// Unit boundaries shipped for a province, if any (HCMC only today).
 pub fn reference_boundaries(province_code: &str) -> Option<&'static str> {
-    (province_code == HCMC_PROVINCE_CODE)
-        .then_some(include_str!("../../../data/hcmc-units-2025-boundaries.geojson"))
+    (province_code == HCMC_PROVINCE_CODE).then_some(include_str!(
+        "../../../data/hcmc-units-2025-boundaries.geojson"
+    ))
 }
 
 /// Whether the organisation has been loaded.
@@ -125,21 +126,72 @@ pub struct DemoAccount {
 
 /// The accounts a person trying the demo logs in with.
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { username: "admin", full_name: "Quản trị hệ thống", title: "Quản trị viên", role: Role::SystemAdmin, unit_code: "79" },
-    DemoAccount { username: "lanhdao", full_name: "Trần Minh Đức", title: "Phó Chủ tịch UBND Thành phố", role: Role::CityLeader, unit_code: "79" },
-    DemoAccount { username: "so.nnmt", full_name: "Lê Thị Hồng Nhung", title: "Chuyên viên Sở Nông nghiệp và Môi trường", role: Role::DepartmentOfficer, unit_code: "so-nong-nghiep-va-moi-truong" },
-    DemoAccount { username: "benthanh.lanhdao", full_name: "Nguyễn Văn Đông", title: "Chủ tịch UBND phường Bến Thành", role: Role::UnitLeader, unit_code: "26743" },
-    DemoAccount { username: "benthanh.canbo", full_name: "Phạm Thị Thu Đào", title: "Công chức một cửa phường Bến Thành", role: Role::UnitOfficer, unit_code: "26743" },
-    DemoAccount { username: "saigon.canbo", full_name: "Võ Quốc Đạt", title: "Công chức phường Sài Gòn", role: Role::UnitOfficer, unit_code: "26740" },
-    DemoAccount { username: "congdan", full_name: "Huỳnh Thị Mai", title: "Công dân", role: Role::Citizen, unit_code: "79" },
+    DemoAccount {
+        username: "admin",
+        full_name: "Quản trị hệ thống",
+        title: "Quản trị viên",
+        role: Role::SystemAdmin,
+        unit_code: "79",
+    },
+    DemoAccount {
+        username: "lanhdao",
+        full_name: "Trần Minh Đức",
+        title: "Phó Chủ tịch UBND Thành phố",
+        role: Role::CityLeader,
+        unit_code: "79",
+    },
+    DemoAccount {
+        username: "so.nnmt",
+        full_name: "Lê Thị Hồng Nhung",
+        title: "Chuyên viên Sở Nông nghiệp và Môi trường",
+        role: Role::DepartmentOfficer,
+        unit_code: "so-nong-nghiep-va-moi-truong",
+    },
+    DemoAccount {
+        username: "benthanh.lanhdao",
+        full_name: "Nguyễn Văn Đông",
+        title: "Chủ tịch UBND phường Bến Thành",
+        role: Role::UnitLeader,
+        unit_code: "26743",
+    },
+    DemoAccount {
+        username: "benthanh.canbo",
+        full_name: "Phạm Thị Thu Đào",
+        title: "Công chức một cửa phường Bến Thành",
+        role: Role::UnitOfficer,
+        unit_code: "26743",
+    },
+    DemoAccount {
+        username: "saigon.canbo",
+        full_name: "Võ Quốc Đạt",
+        title: "Công chức phường Sài Gòn",
+        role: Role::UnitOfficer,
+        unit_code: "26740",
+    },
+    DemoAccount {
+        username: "congdan",
+        full_name: "Huỳnh Thị Mai",
+        title: "Công dân",
+        role: Role::Citizen,
+        unit_code: "79",
+    },
 ];
 
 /// Password of every demo account (demo databases only).
 pub const DEMO_PASSWORD: &str = "dieuhanh-demo";
 
-const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
-const MIDDLE: &[&str] = &["Văn", "Thị", "Minh", "Quốc", "Thanh", "Ngọc", "Hoàng", "Đức", "Thu", "Hữu"];
-const GIVEN: &[&str] = &["An", "Bình", "Châu", "Dũng", "Đạt", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hòa", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Phương", "Quân", "Quyên", "Sơn", "Tâm", "Thảo", "Trang", "Trung", "Tuấn", "Uyên", "Vy", "Yến", "Đông"];
+const FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý",
+];
+const MIDDLE: &[&str] = &[
+    "Văn", "Thị", "Minh", "Quốc", "Thanh", "Ngọc", "Hoàng", "Đức", "Thu", "Hữu",
+];
+const GIVEN: &[&str] = &[
+    "An", "Bình", "Châu", "Dũng", "Đạt", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hòa", "Khánh",
+    "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Phương", "Quân", "Quyên", "Sơn", "Tâm",
+    "Thảo", "Trang", "Trung", "Tuấn", "Uyên", "Vy", "Yến", "Đông",
+];
 
 /// A deterministic, plausible Vietnamese name for demo staff (not real people).
 fn demo_name(n: usize) -> String {
@@ -164,7 +216,10 @@ pub async fn seed_demo_people(
     let mut created = 0;
     for account in DEMO_ACCOUNTS {
         let unit_id = *by_code.get(account.unit_code).ok_or_else(|| {
-            StoreError::Corrupt(format!("demo unit {} is not in the register", account.unit_code))
+            StoreError::Corrupt(format!(
+                "demo unit {} is not in the register",
+                account.unit_code
+            ))
         })?;
         crate::users::create(
             &mut tx,

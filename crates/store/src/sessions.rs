@@ -15,7 +15,13 @@ pub struct Session {
     pub last_seen_us: i64,
 }
 
-pub async fn create(tx: &mut Tx, token_hash: &str, user_id: i64, unit_id: i64, mfa_pending: bool) -> Result<()> {
+pub async fn create(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    unit_id: i64,
+    mfa_pending: bool,
+) -> Result<()> {
     let now = dieuhanh_core::time::now_us();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, unit_id, mfa_pending, created_at_us, last_seen_us) \
@@ -80,7 +86,11 @@ pub async fn delete_for_user(tx: &mut Tx, user_id: i64) -> Result<()> {
 }
 
 /// Removes sessions idle or alive for longer than the limits.
-pub async fn purge_expired(store: &Store, idle_before_us: i64, created_before_us: i64) -> Result<u64> {
+pub async fn purge_expired(
+    store: &Store,
+    idle_before_us: i64,
+    created_before_us: i64,
+) -> Result<u64> {
     let mut tx = store.begin().await?;
     let done = sqlx::query("DELETE FROM sessions WHERE last_seen_us < $1 OR created_at_us < $2")
         .bind(idle_before_us)

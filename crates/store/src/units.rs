@@ -159,7 +159,11 @@ pub async fn search(store: &Store, query: &UnitQuery, page: Page) -> Result<(Vec
         q = q.bind(b.clone());
         c = c.bind(b.clone());
     }
-    let rows = q.bind(page.size).bind(page.offset()).fetch_all(store.reader()).await?;
+    let rows = q
+        .bind(page.size)
+        .bind(page.offset())
+        .fetch_all(store.reader())
+        .await?;
     let total: i64 = c.fetch_one(store.reader()).await?.try_get("n")?;
     Ok((rows.iter().map(unit).collect::<Result<_>>()?, total))
 }
@@ -188,7 +192,9 @@ pub async fn by_id(store: &Store, id: i64) -> Result<Unit> {
 /// Every current unit, for building maps and menus.
 pub async fn all_current(store: &Store) -> Result<Vec<Unit>> {
     let sql = format!("SELECT {COLUMNS} FROM units WHERE {CURRENT} ORDER BY code");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(store.reader()).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(store.reader())
+        .await?;
     rows.iter().map(unit).collect()
 }
 

@@ -187,7 +187,11 @@ pub async fn search(
         q = q.bind(v.clone());
         c = c.bind(v.clone());
     }
-    let rows = q.bind(page.size).bind(page.offset()).fetch_all(store.reader()).await?;
+    let rows = q
+        .bind(page.size)
+        .bind(page.offset())
+        .fetch_all(store.reader())
+        .await?;
     let total: i64 = c.fetch_one(store.reader()).await?.try_get("n")?;
     let people = rows
         .iter()
@@ -209,7 +213,13 @@ pub async fn search(
     Ok((people, total))
 }
 
-async fn audit_user(tx: &mut Tx, u: &User, actor: Option<i64>, action: &str, summary: serde_json::Value) -> Result<()> {
+async fn audit_user(
+    tx: &mut Tx,
+    u: &User,
+    actor: Option<i64>,
+    action: &str,
+    summary: serde_json::Value,
+) -> Result<()> {
     append(
         tx,
         AuditEvent {
@@ -225,7 +235,12 @@ async fn audit_user(tx: &mut Tx, u: &User, actor: Option<i64>, action: &str, sum
     Ok(())
 }
 
-async fn exec_user_update(tx: &mut Tx, sql: &'static str, value: Option<String>, user_id: i64) -> Result<()> {
+async fn exec_user_update(
+    tx: &mut Tx,
+    sql: &'static str,
+    value: Option<String>,
+    user_id: i64,
+) -> Result<()> {
     let done = sqlx::query(sql)
         .bind(value)
         .bind(dieuhanh_core::time::now_us())
@@ -246,12 +261,21 @@ pub async fn set_password(tx: &mut Tx, u: &User, hash: &str, actor: Option<i64>)
         u.id,
     )
     .await?;
-    let action = if actor == Some(u.id) { "user.change_password" } else { "user.reset_password" };
+    let action = if actor == Some(u.id) {
+        "user.change_password"
+    } else {
+        "user.reset_password"
+    };
     audit_user(tx, u, actor, action, json!({})).await
 }
 
 /// Enrols (Some) or removes (None) the encrypted TOTP secret.
-pub async fn set_totp(tx: &mut Tx, u: &User, secret: Option<&str>, actor: Option<i64>) -> Result<()> {
+pub async fn set_totp(
+    tx: &mut Tx,
+    u: &User,
+    secret: Option<&str>,
+    actor: Option<i64>,
+) -> Result<()> {
     exec_user_update(
         tx,
         "UPDATE users SET totp_secret = $1, totp_last_step = NULL, updated_at_us = $2 WHERE id = $3",
@@ -259,8 +283,19 @@ pub async fn set_totp(tx: &mut Tx, u: &User, secret: Option<&str>, actor: Option
         u.id,
     )
     .await?;
-    let action = if secret.is_some() { "user.totp_enrol" } else { "user.totp_remove" };
-    audit_user(tx, u, actor, action, json!({"before": {"totp": u.totp_secret.is_some()}, "after": {"totp": secret.is_some()}})).await
+    let action = if secret.is_some() {
+        "user.totp_enrol"
+    } else {
+        "user.totp_remove"
+    };
+    audit_user(
+        tx,
+        u,
+        actor,
+        action,
+        json!({"before": {"totp": u.totp_secret.is_some()}, "after": {"totp": secret.is_some()}}),
+    )
+    .await
 }
 
 /// Records the last accepted TOTP time step, refusing replays atomically: returns false
@@ -287,8 +322,19 @@ pub async fn set_disabled(tx: &mut Tx, u: &User, disabled: bool, actor: Option<i
         crate::sessions::delete_for_user(tx, u.id).await?;
         crate::tokens::revoke_for_user(tx, u.id).await?;
     }
-    let action = if disabled { "user.disable" } else { "user.enable" };
-    audit_user(tx, u, actor, action, json!({"before": {"disabled": u.disabled}, "after": {"disabled": disabled}})).await
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    audit_user(
+        tx,
+        u,
+        actor,
+        action,
+        json!({"before": {"disabled": u.disabled}, "after": {"disabled": disabled}}),
+    )
+    .await
 }
 
 pub async fn count(store: &Store) -> Result<i64> {

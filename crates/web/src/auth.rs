@@ -5,8 +5,8 @@ use crate::i18n::{Lang, Tr};
 use crate::security::{csrf, token_hash};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use dieuhanh_core::policy::Principal;
 use dieuhanh_store::sessions::{self, Session};
@@ -36,7 +36,11 @@ impl Viewer {
 }
 
 pub fn principal_of(user: &User) -> Principal {
-    Principal { user_id: user.id, role: user.role, unit_id: user.unit_id }
+    Principal {
+        user_id: user.id,
+        role: user.role,
+        unit_id: user.unit_id,
+    }
 }
 
 /// Everything a page needs about the request: language, viewer, CSRF token.
@@ -52,15 +56,12 @@ pub struct PageCtx {
     pub demo: bool,
 }
 
-pub fn lang_of(headers: &HeaderMap, jar: &CookieJar) -> Lang {
+/// Vietnamese unless the person chose English with the switch (a cookie). The
+/// browser's Accept-Language is not consulted: officials' machines are often set to
+/// English, and the product is Vietnamese first.
+pub fn lang_of(jar: &CookieJar) -> Lang {
     jar.get(LANG_COOKIE)
         .and_then(|c| Lang::parse(c.value()))
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::from_accept_language)
-        })
         .unwrap_or_default()
 }
 
@@ -92,9 +93,12 @@ pub async fn live_session(state: &AppState, token: &str) -> Option<(Session, Use
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let lang = lang_of(&parts.headers, &jar);
+        let lang = lang_of(&jar);
         let mut viewer = None;
         let mut pending = None;
         let session_token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
@@ -103,8 +107,13 @@ impl FromRequestParts<AppState> for PageCtx {
         {
             if session.mfa_pending {
                 pending = Some((session, user));
-            } else if let Ok(unit) = dieuhanh_store::units::by_id(&state.store, user.unit_id).await {
-                viewer = Some(Viewer { user, unit, session });
+            } else if let Ok(unit) = dieuhanh_store::units::by_id(&state.store, user.unit_id).await
+            {
+                viewer = Some(Viewer {
+                    user,
+                    unit,
+                    session,
+                });
             }
         }
         let binding = csrf_binding(parts, &jar);
@@ -136,7 +145,12 @@ pub fn csrf_binding(parts: &Parts, jar: &CookieJar) -> String {
 }
 
 /// An HttpOnly, SameSite=Lax cookie for the whole site; `max_age_secs` None = session cookie.
-pub fn cookie(name: &'static str, value: String, tls: bool, max_age_secs: Option<i64>) -> Cookie<'static> {
+pub fn cookie(
+    name: &'static str,
+    value: String,
+    tls: bool,
+    max_age_secs: Option<i64>,
+) -> Cookie<'static> {
     let mut c = Cookie::new(name, value);
     c.set_path("/");
     c.set_http_only(true);
@@ -167,7 +181,10 @@ pub async fn api_user(parts: &Parts, state: &AppState) -> Result<Option<ApiUser>
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(ApiError::unauthorized)?;
@@ -176,7 +193,9 @@ pub async fn api_user(parts: &Parts, state: &AppState) -> Result<Option<ApiUser>
         .await
         .map_err(ApiError::from)?
         .ok_or_else(ApiError::unauthorized)?;
-    let user = users::by_id(&state.store, found.user_id).await.map_err(ApiError::from)?;
+    let user = users::by_id(&state.store, found.user_id)
+        .await
+        .map_err(ApiError::from)?;
     if user.disabled {
         return Err(ApiError::unauthorized());
     }
@@ -186,8 +205,13 @@ pub async fn api_user(parts: &Parts, state: &AppState) -> Result<Option<ApiUser>
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        api_user(parts, state).await?.ok_or_else(ApiError::unauthorized)
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        api_user(parts, state)
+            .await?
+            .ok_or_else(ApiError::unauthorized)
     }
 }
 
@@ -197,7 +221,10 @@ pub struct MaybeApiUser(pub Option<ApiUser>);
 impl FromRequestParts<AppState> for MaybeApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(MaybeApiUser(api_user(parts, state).await?))
     }
 }

@@ -31,7 +31,11 @@ pub struct ErrorDetail {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
@@ -47,11 +51,19 @@ impl ApiError {
         )
     }
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "your role does not allow this")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "your role does not allow this",
+        )
     }
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error",
+        )
     }
 }
 
@@ -59,9 +71,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::not_found("no such record"),
-            StoreError::Conflict(what) => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", format!("{what} already exists"))
-            }
+            StoreError::Conflict(what) => ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{what} already exists"),
+            ),
             other => ApiError::internal(other),
         }
     }
@@ -70,7 +84,10 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            error: ErrorDetail { code: self.code.to_string(), message: self.message },
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+            },
         };
         (self.status, Json(body)).into_response()
     }

@@ -29,15 +29,6 @@ impl Lang {
         }
     }
 
-    /// The first supported language in an `Accept-Language` header.
-    pub fn from_accept_language(header: &str) -> Option<Lang> {
-        header
-            .split(',')
-            .filter_map(|part| part.split(';').next())
-            .filter_map(|tag| Lang::parse(tag.split('-').next().unwrap_or("")))
-            .next()
-    }
-
     pub fn tr(self) -> Tr {
         Tr(&catalogues()[match self {
             Lang::Vi => 0,
@@ -53,7 +44,11 @@ fn parse_catalogue(text: &str) -> Catalogue {
         match value {
             toml::Value::Table(table) => {
                 for (k, v) in table {
-                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
                     flatten(&key, v, out);
                 }
             }
@@ -65,7 +60,9 @@ fn parse_catalogue(text: &str) -> Catalogue {
             }
         }
     }
-    let value: toml::Value = text.parse().expect("translation files are checked by tests");
+    let value: toml::Value = text
+        .parse()
+        .expect("translation files are checked by tests");
     let mut out = Catalogue::new();
     flatten("", &value, &mut out);
     out
@@ -115,7 +112,10 @@ mod tests {
         let en: BTreeSet<_> = catalogues()[1].keys().collect();
         let only_vi: Vec<_> = vi.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&vi).collect();
-        assert!(only_vi.is_empty() && only_en.is_empty(), "vi only: {only_vi:?}; en only: {only_en:?}");
+        assert!(
+            only_vi.is_empty() && only_en.is_empty(),
+            "vi only: {only_vi:?}; en only: {only_en:?}"
+        );
     }
 
     /// Every key a template or the code asks for exists.
@@ -141,12 +141,5 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "missing translation keys: {missing:?}");
-    }
-
-    #[test]
-    fn accept_language_picks_the_first_supported() {
-        assert_eq!(Lang::from_accept_language("fr-FR,en-US;q=0.8,vi;q=0.5"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("vi-VN"), Some(Lang::Vi));
-        assert_eq!(Lang::from_accept_language("de"), None);
     }
 }

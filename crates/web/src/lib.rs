@@ -94,21 +94,56 @@ pub fn route_table() -> RouteTable {
         .add("GET", "/login", Public, get(pages::login::form))
         .add("POST", "/login", Public, post(pages::login::submit))
         .add("GET", "/login/totp", Public, get(pages::login::totp_form))
-        .add("POST", "/login/totp", Public, post(pages::login::totp_submit))
+        .add(
+            "POST",
+            "/login/totp",
+            Public,
+            post(pages::login::totp_submit),
+        )
         .add("POST", "/logout", Public, post(pages::login::logout))
-        .add("GET", "/lang/{code}", Public, get(pages::login::set_language))
+        .add(
+            "GET",
+            "/lang/{code}",
+            Public,
+            get(pages::login::set_language),
+        )
         .add("GET", "/units", Public, get(pages::units::list))
         .add("GET", "/units/{code}", Public, get(pages::units::show))
         .add("GET", "/people", SignedIn, get(pages::people::list))
         .add("GET", "/audit", SignedIn, get(pages::audit::timeline))
         .add("GET", "/account", SignedIn, get(pages::account::show))
-        .add("POST", "/account/password", SignedIn, post(pages::account::change_password))
-        .add("POST", "/account/totp", SignedIn, post(pages::account::enrol_totp))
+        .add(
+            "POST",
+            "/account/password",
+            SignedIn,
+            post(pages::account::change_password),
+        )
+        .add(
+            "POST",
+            "/account/totp",
+            SignedIn,
+            post(pages::account::enrol_totp),
+        )
         .add("GET", "/admin/users", Admin, get(pages::admin::list))
         .add("POST", "/admin/users", Admin, post(pages::admin::create))
-        .add("POST", "/admin/users/{id}/disable", Admin, post(pages::admin::disable))
-        .add("POST", "/admin/users/{id}/enable", Admin, post(pages::admin::enable))
-        .add("POST", "/admin/users/{id}/password", Admin, post(pages::admin::reset_password))
+        .add(
+            "POST",
+            "/admin/users/{id}/disable",
+            Admin,
+            post(pages::admin::disable),
+        )
+        .add(
+            "POST",
+            "/admin/users/{id}/enable",
+            Admin,
+            post(pages::admin::enable),
+        )
+        .add(
+            "POST",
+            "/admin/users/{id}/password",
+            Admin,
+            post(pages::admin::reset_password),
+        )
         .add("GET", "/static/app.css", Public, get(ops::stylesheet))
         .add("GET", "/favicon.svg", Public, get(ops::favicon))
         // API.
@@ -135,8 +170,14 @@ pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let mut router = router
         .fallback(middleware::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_guard))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::anon_cookie))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::anon_cookie,
+        ))
         .layer(axum::middleware::from_fn(middleware::track))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes));
     for (name, value) in security::headers::all(state.config.tls) {
@@ -168,7 +209,9 @@ pub fn spawn_housekeeping(state: AppState) {
             let now = dieuhanh_core::time::now_us();
             let idle = now - state.config.session_idle.as_micros() as i64;
             let absolute = now - state.config.session_absolute.as_micros() as i64;
-            if let Err(e) = dieuhanh_store::sessions::purge_expired(&state.store, idle, absolute).await {
+            if let Err(e) =
+                dieuhanh_store::sessions::purge_expired(&state.store, idle, absolute).await
+            {
                 tracing::warn!(error = %e, "session purge failed");
             }
         }
@@ -182,7 +225,10 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     spawn_housekeeping(state.clone());
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

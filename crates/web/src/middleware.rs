@@ -20,7 +20,9 @@ fn is_api(path: &str) -> bool {
 /// Ensures a browser without a session has an anonymous cookie for CSRF binding.
 pub async fn anon_cookie(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(req.headers());
-    let needs = !is_api(req.uri().path()) && jar.get(SESSION_COOKIE).is_none() && jar.get(ANON_COOKIE).is_none();
+    let needs = !is_api(req.uri().path())
+        && jar.get(SESSION_COOKIE).is_none()
+        && jar.get(ANON_COOKIE).is_none();
     if !needs {
         return next.run(req).await;
     }
@@ -63,17 +65,28 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     let bytes = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
-            let ctx = PageCtx::from_request_parts(&mut parts, &state).await.unwrap_or_else(|e| match e {});
+            let ctx = PageCtx::from_request_parts(&mut parts, &state)
+                .await
+                .unwrap_or_else(|e| match e {});
             return error_page(&ctx, StatusCode::PAYLOAD_TOO_LARGE, "error.too_large");
         }
     };
-    let presented = from_header.or_else(|| if is_form { csrf::from_form_body(&bytes) } else { None });
+    let presented = from_header.or_else(|| {
+        if is_form {
+            csrf::from_form_body(&bytes)
+        } else {
+            None
+        }
+    });
     let valid = !cross_site && presented.is_some_and(|t| csrf::verify(&state.keys, &binding, &t));
     if !valid {
-        let ctx = PageCtx::from_request_parts(&mut parts, &state).await.unwrap_or_else(|e| match e {});
+        let ctx = PageCtx::from_request_parts(&mut parts, &state)
+            .await
+            .unwrap_or_else(|e| match e {});
         return error_page(&ctx, StatusCode::FORBIDDEN, "error.csrf");
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// Counts requests and their latency per route template and status.
@@ -97,9 +110,16 @@ pub async fn track(req: Request, next: Next) -> Response {
 /// Unknown paths: a JSON error for the API, a page otherwise.
 pub async fn not_found(State(state): State<AppState>, req: Request) -> Response {
     if is_api(req.uri().path()) {
-        return crate::error::ApiError::not_found(format!("no route {} {}", req.method(), req.uri().path())).into_response();
+        return crate::error::ApiError::not_found(format!(
+            "no route {} {}",
+            req.method(),
+            req.uri().path()
+        ))
+        .into_response();
     }
     let (mut parts, _) = req.into_parts();
-    let ctx = PageCtx::from_request_parts(&mut parts, &state).await.unwrap_or_else(|e| match e {});
+    let ctx = PageCtx::from_request_parts(&mut parts, &state)
+        .await
+        .unwrap_or_else(|e| match e {});
     error_page(&ctx, StatusCode::NOT_FOUND, "error.not_found")
 }

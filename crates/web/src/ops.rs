@@ -26,7 +26,11 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         database: state.store.dialect().name(),
         version: env!("CARGO_PKG_VERSION"),
     };
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, Json(body)).into_response()
 }
 
@@ -35,7 +39,11 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 #[utoipa::path(get, path = "/metrics", tag = "ops",
     responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain"),
         (status = 401, body = crate::error::ErrorBody)))]
-pub async fn metrics(State(state): State<AppState>, ConnectAddr(addr): ConnectAddr, headers: HeaderMap) -> Response {
+pub async fn metrics(
+    State(state): State<AppState>,
+    ConnectAddr(addr): ConnectAddr,
+    headers: HeaderMap,
+) -> Response {
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -46,14 +54,26 @@ pub async fn metrics(State(state): State<AppState>, ConnectAddr(addr): ConnectAd
         (None, _) => addr.is_loopback(),
     };
     if !allowed {
-        return ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "metrics need the metrics bearer token").into_response();
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "metrics need the metrics bearer token",
+        )
+        .into_response();
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
 }
 
 pub async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../static/app.css"),
     )
         .into_response()
@@ -61,7 +81,10 @@ pub async fn stylesheet() -> Response {
 
 pub async fn favicon() -> Response {
     (
-        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         include_str!("../static/favicon.svg"),
     )
         .into_response()

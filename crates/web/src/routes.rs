@@ -57,7 +57,12 @@ impl RouteTable {
         } else {
             Surface::Page
         };
-        self.routes.push(RouteInfo { method, path, access, surface });
+        self.routes.push(RouteInfo {
+            method,
+            path,
+            access,
+            surface,
+        });
         let merged = match self.methods.remove(path) {
             Some(existing) => existing.merge(handler),
             None => handler,

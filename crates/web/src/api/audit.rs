@@ -40,11 +40,23 @@ pub struct AuditParams {
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams), security(("bearer" = [])),
     responses((status = 200, body = List<AuditEntryDto>), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn list(State(state): State<AppState>, caller: ApiUser, Query(p): Query<AuditParams>) -> Result<Json<List<AuditEntryDto>>, ApiError> {
-    let page = PageParams { page: p.page, page_size: p.page_size }.page()?;
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<List<AuditEntryDto>>, ApiError> {
+    let page = PageParams {
+        page: p.page,
+        page_size: p.page_size,
+    }
+    .page()?;
     let principal = caller.principal();
     let scope = policy::scope(&principal, Action::ViewAudit);
-    let mut filter = AuditFilter { entity: p.entity, entity_id: p.entity_id, ..Default::default() };
+    let mut filter = AuditFilter {
+        entity: p.entity,
+        entity_id: p.entity_id,
+        ..Default::default()
+    };
     if let Some(code) = p.unit.filter(|c| !c.is_empty()) {
         let unit = dieuhanh_store::units::by_code(&state.store, &code).await?;
         if !policy::allows(&principal, Action::ViewAudit, unit.id) {
@@ -67,5 +79,10 @@ pub async fn list(State(state): State<AppState>, caller: ApiUser, Query(p): Quer
             hash: e.hash,
         })
         .collect();
-    Ok(Json(List { items, total, page: page.page, page_size: page.size }))
+    Ok(Json(List {
+        items,
+        total,
+        page: page.page,
+        page_size: page.size,
+    }))
 }

@@ -64,13 +64,20 @@ pub async fn login(
     let user = match check_password(&state, addr, &req.username, &req.password).await {
         PasswordOutcome::Accepted(u) => u,
         PasswordOutcome::Rejected => {
-            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong username or password"));
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "wrong username or password",
+            ));
         }
         PasswordOutcome::Throttled(wait) => {
             return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_attempts",
-                format!("too many login attempts; try again in {} seconds", wait.as_secs().max(1)),
+                format!(
+                    "too many login attempts; try again in {} seconds",
+                    wait.as_secs().max(1)
+                ),
             ));
         }
     };
@@ -78,18 +85,31 @@ pub async fn login(
         Some(sealed) => {
             let code = req.totp_code.as_deref().unwrap_or("");
             if code.is_empty() {
-                return Err(ApiError::new(StatusCode::UNAUTHORIZED, "totp_required", "this account needs a TOTP code (totp_code)"));
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "totp_required",
+                    "this account needs a TOTP code (totp_code)",
+                ));
             }
             let secret = state
                 .keys
                 .open(sealed, &stored_context(user.id))
                 .and_then(|b| String::from_utf8(b).ok())
                 .ok_or_else(|| ApiError::internal("stored TOTP secret cannot be opened"))?;
-            let step = totp::check(&secret, code, totp::unix_now())
-                .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "invalid_totp", "the TOTP code is wrong or expired"))?;
+            let step = totp::check(&secret, code, totp::unix_now()).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_totp",
+                    "the TOTP code is wrong or expired",
+                )
+            })?;
             let mut tx = state.store.begin().await?;
             if !users::accept_totp_step(&mut tx, user.id, step).await? {
-                return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_totp", "this TOTP code was already used"));
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_totp",
+                    "this TOTP code was already used",
+                ));
             }
             tx.commit().await?;
         }
@@ -104,9 +124,23 @@ pub async fn login(
     }
     let token = random_token();
     let expires = dieuhanh_core::time::now_us() + state.config.api_token_ttl.as_micros() as i64;
-    let label = req.label.as_deref().unwrap_or("api").chars().take(100).collect::<String>();
+    let label = req
+        .label
+        .as_deref()
+        .unwrap_or("api")
+        .chars()
+        .take(100)
+        .collect::<String>();
     let mut tx = state.store.begin().await?;
-    tokens::create(&mut tx, &token_hash(&token), user.id, user.unit_id, &label, expires).await?;
+    tokens::create(
+        &mut tx,
+        &token_hash(&token),
+        user.id,
+        user.unit_id,
+        &label,
+        expires,
+    )
+    .await?;
     tx.commit().await?;
     Ok(axum::Json(TokenResponse {
         token,
@@ -118,6 +152,9 @@ pub async fn login(
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn me(State(state): State<AppState>, caller: ApiUser) -> Result<axum::Json<MeResponse>, ApiError> {
+pub async fn me(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<axum::Json<MeResponse>, ApiError> {
     Ok(axum::Json(me_of(&state, &caller.user).await?))
 }

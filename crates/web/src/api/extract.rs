@@ -20,10 +20,20 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> 
                     "unsupported_media_type",
                     "send the body as application/json",
                 ),
-                JsonRejection::JsonSyntaxError(e) => ApiError::bad_request("malformed_json", e.body_text()),
-                JsonRejection::JsonDataError(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.body_text()),
+                JsonRejection::JsonSyntaxError(e) => {
+                    ApiError::bad_request("malformed_json", e.body_text())
+                }
+                JsonRejection::JsonDataError(e) => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_body",
+                    e.body_text(),
+                ),
                 JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the request body is too large")
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body_too_large",
+                        "the request body is too large",
+                    )
                 }
                 other => ApiError::bad_request("bad_request", other.body_text()),
             }),

@@ -35,14 +35,25 @@ pub struct PeopleParams {
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleParams), security(("bearer" = [])),
     responses((status = 200, body = List<PersonDto>), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn list(State(state): State<AppState>, caller: ApiUser, Query(p): Query<PeopleParams>) -> Result<Json<List<PersonDto>>, ApiError> {
-    let page = PageParams { page: p.page, page_size: p.page_size }.page()?;
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Query(p): Query<PeopleParams>,
+) -> Result<Json<List<PersonDto>>, ApiError> {
+    let page = PageParams {
+        page: p.page,
+        page_size: p.page_size,
+    }
+    .page()?;
     let principal = caller.principal();
     let scope = policy::scope(&principal, Action::ViewPeople);
     if scope == Scope::Nothing {
         return Err(ApiError::forbidden());
     }
-    let mut query = PeopleQuery { text: p.q, unit_id: None };
+    let mut query = PeopleQuery {
+        text: p.q,
+        unit_id: None,
+    };
     if let Some(code) = p.unit.filter(|c| !c.is_empty()) {
         let unit = dieuhanh_store::units::by_code(&state.store, &code).await?;
         if !scope.includes_unit(unit.id) {
@@ -63,5 +74,10 @@ pub async fn list(State(state): State<AppState>, caller: ApiUser, Query(p): Quer
             unit_name: p.unit_name,
         })
         .collect();
-    Ok(Json(List { items, total, page: page.page, page_size: page.size }))
+    Ok(Json(List {
+        items,
+        total,
+        page: page.page,
+        page_size: page.size,
+    }))
 }

@@ -34,7 +34,10 @@ pub struct UnitDto {
 }
 
 pub(crate) fn dto(state: &AppState, u: Unit, parent_code: Option<String>) -> UnitDto {
-    let has_boundary = state.geography.as_ref().is_some_and(|g| g.index.codes().any(|c| c == u.code));
+    let has_boundary = state
+        .geography
+        .as_ref()
+        .is_some_and(|g| g.index.codes().any(|c| c == u.code));
     UnitDto {
         has_boundary,
         code: u.code,
@@ -77,26 +80,46 @@ pub struct ListQuery {
 
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(ListQuery),
     responses((status = 200, body = List<UnitDto>), (status = 400, body = crate::error::ErrorBody)))]
-pub async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Json<List<UnitDto>>, ApiError> {
-    let page = PageParams { page: q.page, page_size: q.page_size }.page()?;
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<List<UnitDto>>, ApiError> {
+    let page = PageParams {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .page()?;
     let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => Some(UnitKind::parse(k).ok_or_else(|| {
-            ApiError::bad_request("invalid_kind", "kind must be one of city, province, department, ward, commune, special_zone")
+            ApiError::bad_request(
+                "invalid_kind",
+                "kind must be one of city, province, department, ward, commune, special_zone",
+            )
         })?),
         None => None,
     };
     let (found, total) = units::search(&state.store, &UnitQuery { text: q.q, kind }, page).await?;
-    Ok(Json(List { items: with_parent(&state, found).await?, total, page: page.page, page_size: page.size }))
+    Ok(Json(List {
+        items: with_parent(&state, found).await?,
+        total,
+        page: page.page,
+        page_size: page.size,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units",
     params(("code" = String, Path, description = "Unit code")),
     responses((status = 200, body = UnitDto), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<UnitDto>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<UnitDto>, ApiError> {
     let unit = units::by_code(&state.store, &code)
         .await
         .map_err(|e| match e {
-            dieuhanh_store::StoreError::NotFound => ApiError::not_found(format!("no unit with code {code}")),
+            dieuhanh_store::StoreError::NotFound => {
+                ApiError::not_found(format!("no unit with code {code}"))
+            }
             other => other.into(),
         })?;
     Ok(Json(with_parent(&state, vec![unit]).await?.remove(0)))
@@ -112,25 +135,47 @@ pub struct AtQuery {
 }
 
 fn parse_coordinate(value: Option<&str>, name: &str) -> Result<f64, ApiError> {
-    let raw = value.map(str::trim).filter(|v| !v.is_empty()).ok_or_else(|| {
-        ApiError::bad_request("missing_coordinate", format!("query parameter {name} is required"))
-    })?;
-    raw.parse::<f64>()
-        .map_err(|_| ApiError::bad_request("invalid_coordinate", format!("{name} must be a decimal number, got {raw:?}")))
+    let raw = value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "missing_coordinate",
+                format!("query parameter {name} is required"),
+            )
+        })?;
+    raw.parse::<f64>().map_err(|_| {
+        ApiError::bad_request(
+            "invalid_coordinate",
+            format!("{name} must be a decimal number, got {raw:?}"),
+        )
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/units/at", tag = "units", params(AtQuery),
     responses((status = 200, body = UnitDto, description = "The unit containing the point"),
         (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody, description = "Outside every unit")))]
-pub async fn at(State(state): State<AppState>, Query(q): Query<AtQuery>) -> Result<Json<UnitDto>, ApiError> {
+pub async fn at(
+    State(state): State<AppState>,
+    Query(q): Query<AtQuery>,
+) -> Result<Json<UnitDto>, ApiError> {
     let lat = parse_coordinate(q.lat.as_deref(), "lat")?;
     let lon = parse_coordinate(q.lon.as_deref(), "lon")?;
-    let point = Coordinate::new(lat, lon).map_err(|e| ApiError::bad_request("invalid_coordinate", e.to_string()))?;
+    let point = Coordinate::new(lat, lon)
+        .map_err(|e| ApiError::bad_request("invalid_coordinate", e.to_string()))?;
     let geo = state.geography.as_ref().ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "no_boundaries", "no unit boundaries are loaded for this installation")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_boundaries",
+            "no unit boundaries are loaded for this installation",
+        )
     })?;
     let code = geo.index.locate(point).ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "outside_area", format!("the point ({lat}, {lon}) is not inside any unit of this province"))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "outside_area",
+            format!("the point ({lat}, {lon}) is not inside any unit of this province"),
+        )
     })?;
     let unit = units::by_code(&state.store, code).await?;
     Ok(Json(with_parent(&state, vec![unit]).await?.remove(0)))

@@ -12,9 +12,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::cookie::CookieJar;
+use dieuhanh_store::sessions;
 use dieuhanh_store::units::Unit;
 use dieuhanh_store::users::{self, User};
-use dieuhanh_store::sessions;
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -27,14 +27,38 @@ struct AccountPage<'a> {
     error: Option<&'a str>,
 }
 
-fn page(state: &AppState, ctx: &PageCtx, status: StatusCode, message: Option<&str>, error: Option<&str>, user: &User) -> Result<Response, PageError> {
+fn page(
+    state: &AppState,
+    ctx: &PageCtx,
+    status: StatusCode,
+    message: Option<&str>,
+    error: Option<&str>,
+    user: &User,
+) -> Result<Response, PageError> {
     let viewer = ctx.require()?;
-    let enrolment = if user.totp_secret.is_none() { new_enrolment(&state.keys, user) } else { None };
-    Ok(render(status, &AccountPage { ctx, user, unit: &viewer.unit, enrolment, message, error }))
+    let enrolment = if user.totp_secret.is_none() {
+        new_enrolment(&state.keys, user)
+    } else {
+        None
+    };
+    Ok(render(
+        status,
+        &AccountPage {
+            ctx,
+            user,
+            unit: &viewer.unit,
+            enrolment,
+            message,
+            error,
+        },
+    ))
 }
 
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Response {
-    let result = ctx.require().map(|v| v.user.clone()).and_then(|user| page(&state, &ctx, StatusCode::OK, None, None, &user));
+    let result = ctx
+        .require()
+        .map(|v| v.user.clone())
+        .and_then(|user| page(&state, &ctx, StatusCode::OK, None, None, &user));
     respond(&ctx, result)
 }
 
@@ -48,11 +72,29 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, Form(form): Form<PasswordForm>) -> Response {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    jar: CookieJar,
+    Form(form): Form<PasswordForm>,
+) -> Response {
     let result = async {
         let user = ctx.require()?.user.clone();
-        let reject = |key: &'static str| page(&state, &ctx, StatusCode::BAD_REQUEST, None, Some(ctx.t.get(key)), &user);
-        if !state.passwords.verify(&form.current, &user.password_hash).await {
+        let reject = |key: &'static str| {
+            page(
+                &state,
+                &ctx,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(ctx.t.get(key)),
+                &user,
+            )
+        };
+        if !state
+            .passwords
+            .verify(&form.current, &user.password_hash)
+            .await
+        {
             return reject("account.wrong_current");
         }
         if form.new_password != form.confirm {
@@ -63,15 +105,29 @@ pub async fn change_password(State(state): State<AppState>, ctx: PageCtx, jar: C
             Err(_) => return reject("account.too_long"),
             Ok(()) => {}
         }
-        let hash = state.passwords.hash(&form.new_password).await.map_err(|e| PageError::Internal(e.to_string()))?;
+        let hash = state
+            .passwords
+            .hash(&form.new_password)
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?;
         let mut tx = state.store.begin().await?;
         users::set_password(&mut tx, &user, &hash, Some(user.id)).await?;
         // Other browsers signed in as this user are signed out; this one stays.
-        let current = jar.get(SESSION_COOKIE).map(|c| token_hash(c.value())).unwrap_or_default();
+        let current = jar
+            .get(SESSION_COOKIE)
+            .map(|c| token_hash(c.value()))
+            .unwrap_or_default();
         sessions::delete_others(&mut tx, user.id, &current).await?;
         tx.commit().await?;
         let user = users::by_id(&state.store, user.id).await?;
-        page(&state, &ctx, StatusCode::OK, Some(ctx.t.get("account.password_changed")), None, &user)
+        page(
+            &state,
+            &ctx,
+            StatusCode::OK,
+            Some(ctx.t.get("account.password_changed")),
+            None,
+            &user,
+        )
     }
     .await;
     respond(&ctx, result)
@@ -85,17 +141,42 @@ pub struct TotpForm {
     sealed: String,
 }
 
-pub async fn enrol_totp(State(state): State<AppState>, ctx: PageCtx, Form(form): Form<TotpForm>) -> Response {
+pub async fn enrol_totp(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<TotpForm>,
+) -> Response {
     let result = async {
         let user = ctx.require()?.user.clone();
         if user.totp_secret.is_some() {
-            return page(&state, &ctx, StatusCode::CONFLICT, None, Some(ctx.t.get("totp.already")), &user);
+            return page(
+                &state,
+                &ctx,
+                StatusCode::CONFLICT,
+                None,
+                Some(ctx.t.get("totp.already")),
+                &user,
+            );
         }
         if !verify_second_factor(&state, &user, &form.code, &form.sealed).await? {
-            return page(&state, &ctx, StatusCode::BAD_REQUEST, None, Some(ctx.t.get("totp.wrong_code")), &user);
+            return page(
+                &state,
+                &ctx,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(ctx.t.get("totp.wrong_code")),
+                &user,
+            );
         }
         let user = users::by_id(&state.store, user.id).await?;
-        page(&state, &ctx, StatusCode::OK, Some(ctx.t.get("totp.enabled_now")), None, &user)
+        page(
+            &state,
+            &ctx,
+            StatusCode::OK,
+            Some(ctx.t.get("totp.enabled_now")),
+            None,
+            &user,
+        )
     }
     .await;
     respond(&ctx, result)

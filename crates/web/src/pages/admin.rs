@@ -1,6 +1,6 @@
 //! Administration of accounts: list, create, disable/enable, reset password.
 
-use super::{PageQuery, PageError, Pager, render, respond, role_key};
+use super::{PageError, PageQuery, Pager, render, respond, role_key};
 use crate::auth::PageCtx;
 use crate::security::passwords::PasswordHashing;
 use crate::state::AppState;
@@ -52,16 +52,42 @@ async fn page(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     require_admin(ctx)?;
-    let page = Page::new(params.page, None).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error.bad_page"))?;
-    let query = PeopleQuery { text: Some(params.q.clone()), unit_id: None };
+    let page = Page::new(params.page, None)
+        .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error.bad_page"))?;
+    let query = PeopleQuery {
+        text: Some(params.q.clone()),
+        unit_id: None,
+    };
     let (people, total) = users::search(&state.store, &policy::Scope::All, &query, page).await?;
     let pager = Pager::new(page, total, "/admin/users", &[("q", &params.q)]);
-    let roles = Role::ALL.iter().map(|r| (r.as_str(), ctx.t.get(role_key(r)))).collect();
-    Ok(render(status, &UsersPage { ctx, q: params.q, people, total, pager, roles, message, error }))
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), ctx.t.get(role_key(r))))
+        .collect();
+    Ok(render(
+        status,
+        &UsersPage {
+            ctx,
+            q: params.q,
+            people,
+            total,
+            pager,
+            roles,
+            message,
+            error,
+        },
+    ))
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageCtx, PageQuery(params): PageQuery<Params>) -> Response {
-    respond(&ctx, page(&state, &ctx, params, StatusCode::OK, None, None).await)
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PageQuery(params): PageQuery<Params>,
+) -> Response {
+    respond(
+        &ctx,
+        page(&state, &ctx, params, StatusCode::OK, None, None).await,
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -83,38 +109,64 @@ pub struct CreateForm {
 /// Usernames: 3–64 of a–z, 0–9, dot, underscore, hyphen.
 pub fn valid_username(username: &str) -> bool {
     (3..=64).contains(&username.len())
-        && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
-pub async fn create(State(state): State<AppState>, ctx: PageCtx, Form(form): Form<CreateForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<CreateForm>,
+) -> Response {
     let result = async {
         require_admin(&ctx)?;
         let actor = ctx.require()?.user.id;
         let fail = |key: &'static str| ctx.t.get(key).to_string();
         let username = form.username.trim().to_string();
+        let role = Role::parse(&form.role);
         let error = if !valid_username(&username) {
             Some(fail("admin.bad_username"))
         } else if form.full_name.trim().is_empty() || form.full_name.len() > 200 {
             Some(fail("admin.bad_name"))
-        } else if Role::parse(&form.role).is_none() {
+        } else if role.is_none() {
             Some(fail("admin.bad_role"))
         } else if PasswordHashing::check_policy(&form.password).is_err() {
             Some(fail("account.too_short"))
         } else {
             None
         };
-        if error.is_some() {
-            return page(&state, &ctx, Params::default(), StatusCode::BAD_REQUEST, None, error).await;
-        }
+        let (None, Some(role)) = (&error, role) else {
+            return page(
+                &state,
+                &ctx,
+                Params::default(),
+                StatusCode::BAD_REQUEST,
+                None,
+                error,
+            )
+            .await;
+        };
         let unit = match units::by_code(&state.store, form.unit.trim()).await {
             Ok(u) => u,
             Err(StoreError::NotFound) => {
-                return page(&state, &ctx, Params::default(), StatusCode::BAD_REQUEST, None, Some(fail("admin.bad_unit"))).await;
+                return page(
+                    &state,
+                    &ctx,
+                    Params::default(),
+                    StatusCode::BAD_REQUEST,
+                    None,
+                    Some(fail("admin.bad_unit")),
+                )
+                .await;
             }
             Err(e) => return Err(e.into()),
         };
-        let role = Role::parse(&form.role).ok_or_else(|| PageError::Status(StatusCode::BAD_REQUEST, "admin.bad_role"))?;
-        let hash = state.passwords.hash(&form.password).await.map_err(|e| PageError::Internal(e.to_string()))?;
+        let hash = state
+            .passwords
+            .hash(&form.password)
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?;
         let mut tx = state.store.begin().await?;
         let title = form.title.trim();
         let created = users::create(
@@ -133,12 +185,33 @@ pub async fn create(State(state): State<AppState>, ctx: PageCtx, Form(form): For
         match created {
             Ok(_) => tx.commit().await?,
             Err(StoreError::Conflict(_)) => {
-                return page(&state, &ctx, Params::default(), StatusCode::CONFLICT, None, Some(fail("admin.username_taken"))).await;
+                return page(
+                    &state,
+                    &ctx,
+                    Params::default(),
+                    StatusCode::CONFLICT,
+                    None,
+                    Some(fail("admin.username_taken")),
+                )
+                .await;
             }
             Err(e) => return Err(e.into()),
         }
-        let message = ctx.t.fill("admin.created", &[("username", username.as_str())]);
-        page(&state, &ctx, Params { q: username.clone(), page: None }, StatusCode::OK, Some(message), None).await
+        let message = ctx
+            .t
+            .fill("admin.created", [("username", username.as_str())]);
+        page(
+            &state,
+            &ctx,
+            Params {
+                q: username.clone(),
+                page: None,
+            },
+            StatusCode::OK,
+            Some(message),
+            None,
+        )
+        .await
     }
     .await;
     respond(&ctx, result)
@@ -152,20 +225,48 @@ pub async fn enable(state: State<AppState>, ctx: PageCtx, path: Path<i64>) -> Re
     set_disabled(state, ctx, path, false).await
 }
 
-async fn set_disabled(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, disabled: bool) -> Response {
+async fn set_disabled(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    disabled: bool,
+) -> Response {
     let result = async {
         require_admin(&ctx)?;
         let actor = ctx.require()?.user.id;
         if actor == id {
-            return page(&state, &ctx, Params::default(), StatusCode::BAD_REQUEST, None, Some(ctx.t.get("admin.not_yourself").to_string())).await;
+            return page(
+                &state,
+                &ctx,
+                Params::default(),
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(ctx.t.get("admin.not_yourself").to_string()),
+            )
+            .await;
         }
         let user = users::by_id(&state.store, id).await?;
         let mut tx = state.store.begin().await?;
         users::set_disabled(&mut tx, &user, disabled, Some(actor)).await?;
         tx.commit().await?;
-        let key = if disabled { "admin.disabled_done" } else { "admin.enabled_done" };
-        let message = ctx.t.fill(key, &[("username", user.username.as_str())]);
-        page(&state, &ctx, Params { q: user.username.clone(), page: None }, StatusCode::OK, Some(message), None).await
+        let key = if disabled {
+            "admin.disabled_done"
+        } else {
+            "admin.enabled_done"
+        };
+        let message = ctx.t.fill(key, [("username", user.username.as_str())]);
+        page(
+            &state,
+            &ctx,
+            Params {
+                q: user.username.clone(),
+                page: None,
+            },
+            StatusCode::OK,
+            Some(message),
+            None,
+        )
+        .await
     }
     .await;
     respond(&ctx, result)
@@ -177,22 +278,56 @@ pub struct ResetForm {
     password: String,
 }
 
-pub async fn reset_password(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<ResetForm>) -> Response {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<ResetForm>,
+) -> Response {
     let result = async {
         require_admin(&ctx)?;
         let actor = ctx.require()?.user.id;
         let user = users::by_id(&state.store, id).await?;
         if PasswordHashing::check_policy(&form.password).is_err() {
             let error = ctx.t.get("account.too_short").to_string();
-            return page(&state, &ctx, Params { q: user.username.clone(), page: None }, StatusCode::BAD_REQUEST, None, Some(error)).await;
+            return page(
+                &state,
+                &ctx,
+                Params {
+                    q: user.username.clone(),
+                    page: None,
+                },
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(error),
+            )
+            .await;
         }
-        let hash = state.passwords.hash(&form.password).await.map_err(|e| PageError::Internal(e.to_string()))?;
+        let hash = state
+            .passwords
+            .hash(&form.password)
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?;
         let mut tx = state.store.begin().await?;
         users::set_password(&mut tx, &user, &hash, Some(actor)).await?;
         dieuhanh_store::sessions::delete_for_user(&mut tx, user.id).await?;
         tx.commit().await?;
-        let message = ctx.t.fill("admin.password_reset", &[("username", user.username.as_str())]);
-        page(&state, &ctx, Params { q: user.username.clone(), page: None }, StatusCode::OK, Some(message), None).await
+        let message = ctx.t.fill(
+            "admin.password_reset",
+            [("username", user.username.as_str())],
+        );
+        page(
+            &state,
+            &ctx,
+            Params {
+                q: user.username.clone(),
+                page: None,
+            },
+            StatusCode::OK,
+            Some(message),
+            None,
+        )
+        .await
     }
     .await;
     respond(&ctx, result)

@@ -1,6 +1,6 @@
 //! The audit trail as a timeline, filtered to what the viewer may see.
 
-use super::{PageQuery, PageError, Pager, render, respond};
+use super::{PageError, PageQuery, Pager, render, respond};
 use crate::auth::PageCtx;
 use crate::state::AppState;
 use askama::Template;
@@ -46,7 +46,11 @@ pub struct Params {
     page: Option<i64>,
 }
 
-pub async fn timeline(State(state): State<AppState>, ctx: PageCtx, PageQuery(params): PageQuery<Params>) -> Response {
+pub async fn timeline(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PageQuery(params): PageQuery<Params>,
+) -> Response {
     respond(&ctx, body(&state, &ctx, params).await)
 }
 
@@ -54,7 +58,8 @@ async fn body(state: &AppState, ctx: &PageCtx, params: Params) -> Result<Respons
     let viewer = ctx.require()?;
     let principal = viewer.principal();
     let scope = policy::scope(&principal, Action::ViewAudit);
-    let page = Page::new(params.page, None).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error.bad_page"))?;
+    let page = Page::new(params.page, None)
+        .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error.bad_page"))?;
     let mut filter = AuditFilter {
         entity: Some(params.entity.clone()).filter(|s| !s.is_empty()),
         entity_id: Some(params.entity_id.clone()).filter(|s| !s.is_empty()),
@@ -92,14 +97,31 @@ async fn body(state: &AppState, ctx: &PageCtx, params: Params) -> Result<Respons
         page,
         total,
         "/audit",
-        &[("unit", &params.unit), ("entity", &params.entity), ("entity_id", &params.entity_id)],
+        &[
+            ("unit", &params.unit),
+            ("entity", &params.entity),
+            ("entity_id", &params.entity_id),
+        ],
     );
-    Ok(render(StatusCode::OK, &AuditPage { ctx, unit_name, entries, total, pager }))
+    Ok(render(
+        StatusCode::OK,
+        &AuditPage {
+            ctx,
+            unit_name,
+            entries,
+            total,
+            pager,
+        },
+    ))
 }
 
 /// The translated label of an audit action code, or the code itself.
 fn action_label(ctx: &PageCtx, action: &str) -> String {
     let key = format!("action.{action}");
     let label = ctx.t.get(&key);
-    if label == key { action.to_string() } else { label.to_string() }
+    if label == key {
+        action.to_string()
+    } else {
+        label.to_string()
+    }
 }

@@ -26,7 +26,13 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Response {
 
 async fn body(state: &AppState, ctx: &PageCtx) -> Result<Response, PageError> {
     let counts = dieuhanh_store::units::count_by_kind(&state.store).await?;
-    let n = |k: UnitKind| counts.iter().find(|(kind, _)| *kind == k).map(|(_, n)| *n).unwrap_or(0);
+    let n = |k: UnitKind| {
+        counts
+            .iter()
+            .find(|(kind, _)| *kind == k)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
     let page = HomePage {
         ctx,
         wards: n(UnitKind::Ward),

@@ -1,7 +1,7 @@
 //! Signing in (password, then TOTP where enrolled or required), signing out, and the
 //! language switch.
 
-use super::{PageQuery, PageError, render, respond, safe_next};
+use super::{PageError, PageQuery, render, respond, safe_next};
 use crate::auth::{ConnectAddr, LANG_COOKIE, PageCtx, SESSION_COOKIE, cookie};
 use crate::i18n::Lang;
 use crate::security::{keys::Keys, random_token, token_hash, totp};
@@ -35,7 +35,15 @@ pub async fn form(ctx: PageCtx, PageQuery(params): PageQuery<NextParam>) -> Resp
     if ctx.viewer.is_some() {
         return Redirect::to(&after_login(&params.next)).into_response();
     }
-    render(StatusCode::OK, &LoginPage { ctx: &ctx, error: None, username: String::new(), next: params.next })
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            ctx: &ctx,
+            error: None,
+            username: String::new(),
+            next: params.next,
+        },
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -57,7 +65,12 @@ pub enum PasswordOutcome {
 
 /// Checks a username and password under the login throttle, auditing failures against
 /// a known account. Shared by the login page and the API.
-pub async fn check_password(state: &AppState, addr: std::net::IpAddr, username: &str, password: &str) -> PasswordOutcome {
+pub async fn check_password(
+    state: &AppState,
+    addr: std::net::IpAddr,
+    username: &str,
+    password: &str,
+) -> PasswordOutcome {
     let username = username.trim();
     if let Err(wait) = state.throttle.check(username, addr) {
         return PasswordOutcome::Throttled(wait);
@@ -100,20 +113,41 @@ pub async fn submit(
 ) -> Response {
     let next = after_login(&form.next);
     let fail = |status: StatusCode, message: String| {
-        render(status, &LoginPage { ctx: &ctx, error: Some(message), username: form.username.clone(), next: next.clone() })
+        render(
+            status,
+            &LoginPage {
+                ctx: &ctx,
+                error: Some(message),
+                username: form.username.clone(),
+                next: next.clone(),
+            },
+        )
     };
     let user = match check_password(&state, addr, &form.username, &form.password).await {
         PasswordOutcome::Accepted(u) => u,
-        PasswordOutcome::Rejected => return fail(StatusCode::UNAUTHORIZED, ctx.t.get("login.failed").to_string()),
+        PasswordOutcome::Rejected => {
+            return fail(
+                StatusCode::UNAUTHORIZED,
+                ctx.t.get("login.failed").to_string(),
+            );
+        }
         PasswordOutcome::Throttled(wait) => {
             let secs = wait.as_secs().max(1).to_string();
-            return fail(StatusCode::TOO_MANY_REQUESTS, ctx.t.fill("login.throttled", &[("seconds", secs.as_str())]));
+            return fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                ctx.t.fill("login.throttled", [("seconds", secs.as_str())]),
+            );
         }
     };
-    let needs_second_step = user.totp_secret.is_some() || (user.role.requires_totp() && !state.config.demo);
+    let needs_second_step =
+        user.totp_secret.is_some() || (user.role.requires_totp() && !state.config.demo);
     match start_session(&state, &user, needs_second_step, jar).await {
         Ok(jar) => {
-            let to = if needs_second_step { format!("/login/totp?next={}", super::urlencode(&next)) } else { next };
+            let to = if needs_second_step {
+                format!("/login/totp?next={}", super::urlencode(&next))
+            } else {
+                next
+            };
             (jar, Redirect::to(&to)).into_response()
         }
         Err(e) => e.into_response(&ctx),
@@ -123,19 +157,39 @@ pub async fn submit(
 /// Where to go after signing in: the requested page, but never back to a login page.
 fn after_login(next: &str) -> String {
     let next = safe_next(next);
-    if next.starts_with("/login") { "/".to_string() } else { next }
+    if next.starts_with("/login") {
+        "/".to_string()
+    } else {
+        next
+    }
 }
 
 /// Creates a session (a new token: sessions are never reused across logins), replacing
 /// the browser's previous one, and audits it.
-async fn start_session(state: &AppState, user: &User, mfa_pending: bool, jar: CookieJar) -> Result<CookieJar, PageError> {
+async fn start_session(
+    state: &AppState,
+    user: &User,
+    mfa_pending: bool,
+    jar: CookieJar,
+) -> Result<CookieJar, PageError> {
     let token = random_token();
     let mut tx = state.store.begin().await?;
     if let Some(old) = jar.get(SESSION_COOKIE) {
         sessions::delete(&mut tx, &token_hash(old.value())).await?;
     }
-    sessions::create(&mut tx, &token_hash(&token), user.id, user.unit_id, mfa_pending).await?;
-    let action = if mfa_pending { "session.password_ok" } else { "session.login" };
+    sessions::create(
+        &mut tx,
+        &token_hash(&token),
+        user.id,
+        user.unit_id,
+        mfa_pending,
+    )
+    .await?;
+    let action = if mfa_pending {
+        "session.password_ok"
+    } else {
+        "session.login"
+    };
     audit::append(
         &mut tx,
         audit::AuditEvent {
@@ -188,12 +242,28 @@ struct TotpPage<'a> {
     next: String,
 }
 
-pub async fn totp_form(State(state): State<AppState>, ctx: PageCtx, PageQuery(params): PageQuery<NextParam>) -> Response {
+pub async fn totp_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PageQuery(params): PageQuery<NextParam>,
+) -> Response {
     let Some((_, user)) = &ctx.pending else {
         return Redirect::to("/login").into_response();
     };
-    let enrolment = if user.totp_secret.is_none() { new_enrolment(&state.keys, user) } else { None };
-    render(StatusCode::OK, &TotpPage { ctx: &ctx, error: None, enrolment, next: safe_next(&params.next) })
+    let enrolment = if user.totp_secret.is_none() {
+        new_enrolment(&state.keys, user)
+    } else {
+        None
+    };
+    render(
+        StatusCode::OK,
+        &TotpPage {
+            ctx: &ctx,
+            error: None,
+            enrolment,
+            next: safe_next(&params.next),
+        },
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -217,10 +287,21 @@ pub async fn totp_submit(
         return Redirect::to("/login").into_response();
     };
     let next = after_login(&form.next);
-    if let Err(wait) = state.throttle.check(&format!("totp:{}", user.username), addr) {
+    if let Err(wait) = state
+        .throttle
+        .check(&format!("totp:{}", user.username), addr)
+    {
         let secs = wait.as_secs().max(1).to_string();
-        let message = ctx.t.fill("login.throttled", &[("seconds", secs.as_str())]);
-        return render(StatusCode::TOO_MANY_REQUESTS, &TotpPage { ctx: &ctx, error: Some(&message), enrolment: None, next });
+        let message = ctx.t.fill("login.throttled", [("seconds", secs.as_str())]);
+        return render(
+            StatusCode::TOO_MANY_REQUESTS,
+            &TotpPage {
+                ctx: &ctx,
+                error: Some(&message),
+                enrolment: None,
+                next,
+            },
+        );
     }
     let result = verify_second_factor(&state, &user, &form.code, &form.sealed).await;
     match result {
@@ -229,10 +310,19 @@ pub async fn totp_submit(
             Err(e) => e.into_response(&ctx),
         },
         Ok(false) => {
-            let enrolment = if user.totp_secret.is_none() { new_enrolment(&state.keys, &user) } else { None };
+            let enrolment = if user.totp_secret.is_none() {
+                new_enrolment(&state.keys, &user)
+            } else {
+                None
+            };
             render(
                 StatusCode::UNAUTHORIZED,
-                &TotpPage { ctx: &ctx, error: Some(ctx.t.get("totp.wrong_code")), enrolment, next },
+                &TotpPage {
+                    ctx: &ctx,
+                    error: Some(ctx.t.get("totp.wrong_code")),
+                    enrolment,
+                    next,
+                },
             )
         }
         Err(e) => e.into_response(&ctx),
@@ -241,14 +331,29 @@ pub async fn totp_submit(
 
 /// Checks a TOTP code against the user's stored secret, or, while enrolling, against the
 /// sealed new secret (which is then stored). A code's time step is accepted only once.
-pub async fn verify_second_factor(state: &AppState, user: &User, code: &str, sealed_new: &str) -> Result<bool, PageError> {
+pub async fn verify_second_factor(
+    state: &AppState,
+    user: &User,
+    code: &str,
+    sealed_new: &str,
+) -> Result<bool, PageError> {
     let (secret, enrolling) = match &user.totp_secret {
         Some(stored) => match state.keys.open(stored, &stored_context(user.id)) {
-            Some(bytes) => (String::from_utf8(bytes).map_err(|e| PageError::Internal(e.to_string()))?, false),
-            None => return Err(PageError::Internal("stored TOTP secret cannot be opened with this key".into())),
+            Some(bytes) => (
+                String::from_utf8(bytes).map_err(|e| PageError::Internal(e.to_string()))?,
+                false,
+            ),
+            None => {
+                return Err(PageError::Internal(
+                    "stored TOTP secret cannot be opened with this key".into(),
+                ));
+            }
         },
         None => match state.keys.open(sealed_new, &enrol_context(user.id)) {
-            Some(bytes) => (String::from_utf8(bytes).map_err(|e| PageError::Internal(e.to_string()))?, true),
+            Some(bytes) => (
+                String::from_utf8(bytes).map_err(|e| PageError::Internal(e.to_string()))?,
+                true,
+            ),
             None => return Ok(false),
         },
     };
@@ -288,7 +393,12 @@ pub async fn logout(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar)
             }
             tx.commit().await?;
         }
-        let jar = jar.remove(cookie(SESSION_COOKIE, String::new(), state.config.tls, None));
+        let jar = jar.remove(cookie(
+            SESSION_COOKIE,
+            String::new(),
+            state.config.tls,
+            None,
+        ));
         Ok((jar, Redirect::to("/")).into_response())
     }
     .await;
@@ -306,6 +416,11 @@ pub async fn set_language(
     let Some(lang) = Lang::parse(&code) else {
         return super::error_page(&ctx, StatusCode::NOT_FOUND, "error.bad_language");
     };
-    let jar = jar.add(cookie(LANG_COOKIE, lang.code().to_string(), state.config.tls, Some(365 * 24 * 3600)));
+    let jar = jar.add(cookie(
+        LANG_COOKIE,
+        lang.code().to_string(),
+        state.config.tls,
+        Some(365 * 24 * 3600),
+    ));
     (jar, Redirect::to(&safe_next(&params.next))).into_response()
 }

@@ -84,7 +84,11 @@ pub fn error_page(ctx: &PageCtx, status: StatusCode, key: &'static str) -> Respo
     };
     render(
         status,
-        &ErrorPage { ctx, title: ctx.t.get(title_key), message: ctx.t.get(key) },
+        &ErrorPage {
+            ctx,
+            title: ctx.t.get(title_key),
+            message: ctx.t.get(key),
+        },
     )
 }
 
@@ -95,11 +99,15 @@ pub fn respond(ctx: &PageCtx, result: Result<Response, PageError>) -> Response {
 
 impl PageCtx {
     pub fn require(&self) -> Result<&Viewer, PageError> {
-        self.viewer.as_ref().ok_or_else(|| PageError::Login(self.path.clone()))
+        self.viewer
+            .as_ref()
+            .ok_or_else(|| PageError::Login(self.path.clone()))
     }
 
     pub fn is_admin(&self) -> bool {
-        self.viewer.as_ref().is_some_and(|v| v.user.role == Role::SystemAdmin)
+        self.viewer
+            .as_ref()
+            .is_some_and(|v| v.user.role == Role::SystemAdmin)
     }
 }
 
@@ -149,13 +157,26 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new(page: dieuhanh_core::paging::Page, total: i64, path: &str, params: &[(&str, &str)]) -> Pager {
-        let query: Vec<(&str, &str)> = params.iter().filter(|(_, v)| !v.is_empty()).copied().collect();
+    pub fn new(
+        page: dieuhanh_core::paging::Page,
+        total: i64,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Pager {
+        let query: Vec<(&str, &str)> = params
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .copied()
+            .collect();
         let qs = serde_urlencoded::to_string(&query).unwrap_or_default();
         Pager {
             page: page.page,
             pages: ((total + page.size - 1) / page.size).max(1),
-            base: if qs.is_empty() { format!("{path}?") } else { format!("{path}?{qs}&") },
+            base: if qs.is_empty() {
+                format!("{path}?")
+            } else {
+                format!("{path}?{qs}&")
+            },
         }
     }
 
@@ -174,7 +195,9 @@ impl From<dieuhanh_store::DbError> for PageError {
 /// the user's language instead of axum's plain-text rejection.
 pub struct PageQuery<T>(pub T);
 
-impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<crate::state::AppState> for PageQuery<T> {
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<crate::state::AppState>
+    for PageQuery<T>
+{
     type Rejection = Response;
 
     async fn from_request_parts(
@@ -184,10 +207,11 @@ impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<crat
         match serde_urlencoded::from_str::<T>(parts.uri.query().unwrap_or("")) {
             Ok(value) => Ok(PageQuery(value)),
             Err(_) => {
-                let ctx = PageCtx::from_request_parts(parts, state).await.unwrap_or_else(|e| match e {});
+                let ctx = PageCtx::from_request_parts(parts, state)
+                    .await
+                    .unwrap_or_else(|e| match e {});
                 Err(error_page(&ctx, StatusCode::BAD_REQUEST, "error.bad_query"))
             }
         }
     }
 }
-

@@ -1,6 +1,6 @@
 //! People search, limited to what the viewer's role and unit allow.
 
-use super::{PageQuery, PageError, Pager, render, respond};
+use super::{PageError, PageQuery, Pager, render, respond};
 use crate::auth::PageCtx;
 use crate::state::AppState;
 use askama::Template;
@@ -28,7 +28,11 @@ pub struct Params {
     page: Option<i64>,
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageCtx, PageQuery(params): PageQuery<Params>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PageQuery(params): PageQuery<Params>,
+) -> Response {
     respond(&ctx, body(&state, &ctx, params).await)
 }
 
@@ -38,9 +42,22 @@ async fn body(state: &AppState, ctx: &PageCtx, params: Params) -> Result<Respons
     if scope == policy::Scope::Nothing {
         return Err(PageError::forbidden());
     }
-    let page = Page::new(params.page, None).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error.bad_page"))?;
-    let query = PeopleQuery { text: Some(params.q.clone()), unit_id: None };
+    let page = Page::new(params.page, None)
+        .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error.bad_page"))?;
+    let query = PeopleQuery {
+        text: Some(params.q.clone()),
+        unit_id: None,
+    };
     let (people, total) = users::search(&state.store, &scope, &query, page).await?;
     let pager = Pager::new(page, total, "/people", &[("q", &params.q)]);
-    Ok(render(StatusCode::OK, &PeoplePage { ctx, q: params.q, people, total, pager }))
+    Ok(render(
+        StatusCode::OK,
+        &PeoplePage {
+            ctx,
+            q: params.q,
+            people,
+            total,
+            pager,
+        },
+    ))
 }

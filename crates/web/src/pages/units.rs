@@ -1,7 +1,7 @@
 //! The unit register: search (without diacritics) with the map, and a unit's page.
 
 use super::map::{MapView, view};
-use super::{PageQuery, PageError, kind_key, render, respond};
+use super::{PageError, PageQuery, kind_key, render, respond};
 use crate::auth::PageCtx;
 use crate::state::AppState;
 use askama::Template;
@@ -36,11 +36,19 @@ pub struct ListParams {
     kind: String,
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageCtx, PageQuery(params): PageQuery<ListParams>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PageQuery(params): PageQuery<ListParams>,
+) -> Response {
     respond(&ctx, list_body(&state, &ctx, params).await)
 }
 
-async fn list_body(state: &AppState, ctx: &PageCtx, params: ListParams) -> Result<Response, PageError> {
+async fn list_body(
+    state: &AppState,
+    ctx: &PageCtx,
+    params: ListParams,
+) -> Result<Response, PageError> {
     let mut error = None;
     let kind = if params.kind.is_empty() {
         None
@@ -51,16 +59,29 @@ async fn list_body(state: &AppState, ctx: &PageCtx, params: ListParams) -> Resul
         }
         parsed
     };
-    let query = UnitQuery { text: Some(params.q.clone()), kind };
+    let query = UnitQuery {
+        text: Some(params.q.clone()),
+        kind,
+    };
     let page = Page::new(Some(1), Some(dieuhanh_core::paging::MAX_PAGE_SIZE)).unwrap_or_default();
     let (found, total) = units::search(&state.store, &query, page).await?;
     let all = units::all_current(&state.store).await?;
     let filtering = !params.q.trim().is_empty() || kind.is_some();
-    let hits: HashSet<&str> = if filtering { found.iter().map(|u| u.code.as_str()).collect() } else { HashSet::new() };
-    let kinds = [UnitKind::City, UnitKind::Department, UnitKind::Ward, UnitKind::Commune, UnitKind::SpecialZone]
-        .into_iter()
-        .map(|k| (k.as_str(), ctx.t.get(kind_key(&k))))
-        .collect();
+    let hits: HashSet<&str> = if filtering {
+        found.iter().map(|u| u.code.as_str()).collect()
+    } else {
+        HashSet::new()
+    };
+    let kinds = [
+        UnitKind::City,
+        UnitKind::Department,
+        UnitKind::Ward,
+        UnitKind::Commune,
+        UnitKind::SpecialZone,
+    ]
+    .into_iter()
+    .map(|k| (k.as_str(), ctx.t.get(kind_key(&k))))
+    .collect();
     let page = UnitsPage {
         ctx,
         q: params.q,
@@ -71,7 +92,14 @@ async fn list_body(state: &AppState, ctx: &PageCtx, params: ListParams) -> Resul
         total,
         error,
     };
-    Ok(render(if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK }, &page))
+    Ok(render(
+        if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+        &page,
+    ))
 }
 
 #[derive(Template)]
@@ -86,7 +114,11 @@ struct UnitPage<'a> {
     map: Option<MapView>,
 }
 
-pub async fn show(State(state): State<AppState>, ctx: PageCtx, Path(code): Path<String>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> Response {
     respond(&ctx, show_body(&state, &ctx, &code).await)
 }
 
@@ -97,11 +129,25 @@ async fn show_body(state: &AppState, ctx: &PageCtx, code: &str) -> Result<Respon
         None => None,
     };
     let principal = ctx.viewer.as_ref().map(|v| v.principal());
-    let allowed = |action| principal.as_ref().is_some_and(|p| policy::allows(p, action, unit.id));
+    let allowed = |action| {
+        principal
+            .as_ref()
+            .is_some_and(|p| policy::allows(p, action, unit.id))
+    };
     let people = if allowed(Action::ViewPeople) {
-        let query = PeopleQuery { text: None, unit_id: Some(unit.id) };
-        let scope = policy::scope(principal.as_ref().ok_or_else(PageError::forbidden)?, Action::ViewPeople);
-        Some(users::search(&state.store, &scope, &query, Page::default()).await?.0)
+        let query = PeopleQuery {
+            text: None,
+            unit_id: Some(unit.id),
+        };
+        let scope = policy::scope(
+            principal.as_ref().ok_or_else(PageError::forbidden)?,
+            Action::ViewPeople,
+        );
+        Some(
+            users::search(&state.store, &scope, &query, Page::default())
+                .await?
+                .0,
+        )
     } else {
         None
     };

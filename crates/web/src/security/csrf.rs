@@ -16,12 +16,15 @@ pub fn token_for(keys: &Keys, binding: &str) -> String {
 }
 
 pub fn verify(keys: &Keys, binding: &str, presented: &str) -> bool {
-    !binding.is_empty() && constant_time_eq(token_for(keys, binding).as_bytes(), presented.as_bytes())
+    !binding.is_empty()
+        && constant_time_eq(token_for(keys, binding).as_bytes(), presented.as_bytes())
 }
 
 /// Extracts the token from an `application/x-www-form-urlencoded` body.
 pub fn from_form_body(body: &[u8]) -> Option<String> {
-    form_urlencoded_pairs(body).find(|(k, _)| k == FIELD).map(|(_, v)| v)
+    form_urlencoded_pairs(body)
+        .find(|(k, _)| k == FIELD)
+        .map(|(_, v)| v)
 }
 
 fn form_urlencoded_pairs(body: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
@@ -41,7 +44,10 @@ mod tests {
         assert!(verify(&keys, "session-a", &t));
         assert!(!verify(&keys, "session-b", &t));
         assert!(!verify(&keys, "", &token_for(&keys, "")));
-        assert_eq!(from_form_body(b"a=1&csrf=abc%20d"), Some("abc d".to_string()));
+        assert_eq!(
+            from_form_body(b"a=1&csrf=abc%20d"),
+            Some("abc d".to_string())
+        );
         assert_eq!(from_form_body(b"a=1"), None);
     }
 }

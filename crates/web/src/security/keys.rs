@@ -24,7 +24,8 @@ impl std::fmt::Debug for Keys {
 }
 
 fn derive(master: &[u8; 32], label: &str) -> [u8; 32] {
-    let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(master).expect("HMAC takes any key length");
+    let mut mac =
+        <HmacSha256 as hmac::KeyInit>::new_from_slice(master).expect("HMAC takes any key length");
     mac.update(label.as_bytes());
     mac.finalize().into_bytes().into()
 }
@@ -39,7 +40,8 @@ impl Keys {
 
     /// HMAC-SHA256 of `message` under the CSRF key, hex encoded.
     pub fn csrf_mac(&self, message: &str) -> String {
-        let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(&self.csrf).expect("HMAC takes any key length");
+        let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(&self.csrf)
+            .expect("HMAC takes any key length");
         mac.update(message.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
@@ -51,7 +53,13 @@ impl Keys {
         let nonce_bytes: [u8; 24] = rand::random();
         let nonce = XNonce::from(nonce_bytes);
         let ciphertext = cipher
-            .encrypt(&nonce, Payload { msg: plaintext, aad: context.as_bytes() })
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext,
+                    aad: context.as_bytes(),
+                },
+            )
             .expect("XChaCha20-Poly1305 encrypts any message of practical size");
         let mut out = nonce_bytes.to_vec();
         out.extend_from_slice(&ciphertext);
@@ -68,7 +76,13 @@ impl Keys {
         let nonce: [u8; 24] = nonce.try_into().ok()?;
         let cipher = XChaCha20Poly1305::new(&self.seal.into());
         cipher
-            .decrypt(&XNonce::from(nonce), Payload { msg: ciphertext, aad: context.as_bytes() })
+            .decrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: context.as_bytes(),
+                },
+            )
             .ok()
     }
 }
@@ -81,9 +95,15 @@ mod tests {
     fn sealed_values_open_only_in_their_context_and_key() {
         let keys = Keys::from_master(&[7; 32]);
         let sealed = keys.seal(b"secret", "totp:user:1");
-        assert_eq!(keys.open(&sealed, "totp:user:1").as_deref(), Some(&b"secret"[..]));
+        assert_eq!(
+            keys.open(&sealed, "totp:user:1").as_deref(),
+            Some(&b"secret"[..])
+        );
         assert_eq!(keys.open(&sealed, "totp:user:2"), None);
-        assert_eq!(Keys::from_master(&[8; 32]).open(&sealed, "totp:user:1"), None);
+        assert_eq!(
+            Keys::from_master(&[8; 32]).open(&sealed, "totp:user:1"),
+            None
+        );
         assert_ne!(keys.seal(b"secret", "c"), keys.seal(b"secret", "c"));
         assert_eq!(keys.open("v1:zz", "c"), None);
     }

@@ -64,7 +64,11 @@ impl PasswordHashing {
         if password.len() > MAX_PASSWORD_BYTES {
             return Err(PasswordError::TooLong);
         }
-        let _permit = self.permits.acquire().await.map_err(|_| PasswordError::Internal)?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| PasswordError::Internal)?;
         let params = self.params.clone();
         let password = password.to_string();
         tokio::task::spawn_blocking(move || {
@@ -82,7 +86,11 @@ impl PasswordHashing {
     /// checked against it so that response time does not reveal which accounts exist.
     pub async fn dummy_hash(&self) -> String {
         self.dummy
-            .get_or_init(|| async { self.hash(&crate::security::random_token()).await.unwrap_or_default() })
+            .get_or_init(|| async {
+                self.hash(&crate::security::random_token())
+                    .await
+                    .unwrap_or_default()
+            })
             .await
             .clone()
     }
@@ -123,8 +131,14 @@ mod tests {
 
     #[test]
     fn policy_rejects_short_and_huge_passwords() {
-        assert_eq!(PasswordHashing::check_policy("short"), Err(PasswordError::TooShort));
-        assert_eq!(PasswordHashing::check_policy(&"x".repeat(2000)), Err(PasswordError::TooLong));
+        assert_eq!(
+            PasswordHashing::check_policy("short"),
+            Err(PasswordError::TooShort)
+        );
+        assert_eq!(
+            PasswordHashing::check_policy(&"x".repeat(2000)),
+            Err(PasswordError::TooLong)
+        );
         assert_eq!(PasswordHashing::check_policy("long enough pass"), Ok(()));
     }
 }

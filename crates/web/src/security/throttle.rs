@@ -19,7 +19,8 @@ impl LoginThrottle {
     /// address, each with a burst of the same size.
     pub fn new(per_account_per_minute: u32) -> Self {
         let n = NonZeroU32::new(per_account_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        let m = NonZeroU32::new(per_account_per_minute.max(1).saturating_mul(5)).unwrap_or(NonZeroU32::MIN);
+        let m = NonZeroU32::new(per_account_per_minute.max(1).saturating_mul(5))
+            .unwrap_or(NonZeroU32::MIN);
         LoginThrottle {
             per_account: Arc::new(governor::RateLimiter::keyed(Quota::per_minute(n))),
             per_address: Arc::new(governor::RateLimiter::keyed(Quota::per_minute(m))),
@@ -30,7 +31,10 @@ impl LoginThrottle {
     pub fn check(&self, account: &str, address: IpAddr) -> Result<(), Duration> {
         let clock = DefaultClock::default();
         let account = dieuhanh_core::text::fold(account);
-        for outcome in [self.per_address.check_key(&address), self.per_account.check_key(&account)] {
+        for outcome in [
+            self.per_address.check_key(&address),
+            self.per_account.check_key(&account),
+        ] {
             if let Err(not_until) = outcome {
                 return Err(not_until.wait_time_from(clock.now()));
             }

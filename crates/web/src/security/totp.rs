@@ -38,7 +38,11 @@ pub fn check(secret_base32: &str, code: &str, unix_seconds: u64) -> Option<i64> 
 
 /// The current code (tests and the CLI use it).
 pub fn current_code(secret_base32: &str, unix_seconds: u64) -> Option<String> {
-    Some(totp(secret_base32, "user")?.generate(unix_seconds).to_string())
+    Some(
+        totp(secret_base32, "user")?
+            .generate(unix_seconds)
+            .to_string(),
+    )
 }
 
 /// A QR code of the provisioning URL as inline SVG markup (no external service).
@@ -72,7 +76,11 @@ mod tests {
         assert_eq!(check(&secret, &code, now + 300), None);
         assert_eq!(check(&secret, "12345", now), None);
         assert_eq!(check(&secret, "abcdef", now), None);
-        assert!(provisioning_url(&secret, "admin").unwrap().starts_with("otpauth://totp/"));
+        assert!(
+            provisioning_url(&secret, "admin")
+                .unwrap()
+                .starts_with("otpauth://totp/")
+        );
         assert!(qr_svg("otpauth://totp/x").unwrap().contains("<svg"));
     }
 }

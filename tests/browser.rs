@@ -1,0 +1,196 @@
+//! Browser tests in real headless Chromium through chromedriver (Debian's `chromium`
+//! and `chromium-driver`, installed by `scripts/test.sh`). Without chromedriver the test
+//! says so loudly and passes, unless `DIEUHANH_REQUIRE_BROWSER=1` demands it.
+
+mod common;
+
+use common::{PASSWORD, TestApp};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+struct Driver {
+    child: Child,
+    _profile: tempfile::TempDir,
+    client: Client,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn driver() -> Option<Driver> {
+    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+        if std::env::var("DIEUHANH_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!(
+                "chromium and chromedriver are required (apt-get install chromium chromium-driver)"
+            );
+        }
+        eprintln!(
+            "\n*** SKIPPED browser tests: {CHROMEDRIVER} not found (run scripts/test.sh to install it) ***\n"
+        );
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+                     "--window-size=1400,1000", "--lang=vi-VN", format!("--user-data-dir={}", profile.path().display())]
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_error = None;
+    for _ in 0..50 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => {
+                return Some(Driver {
+                    child,
+                    _profile: profile,
+                    client,
+                });
+            }
+            Err(e) => last_error = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("chromedriver did not start: {last_error:?}");
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_officer_signs_in_switches_language_searches_and_uses_the_map() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn().await;
+    let c = &driver.client;
+
+    // Sign in through the form.
+    c.goto(&app.url("/login")).await.unwrap();
+    assert_eq!(text_of(c, "h1").await, "Đăng nhập");
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("benthanh.canbo")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("p.lead")).await.unwrap();
+    let welcome = text_of(c, "p.lead").await;
+    assert!(
+        welcome.contains("Phạm Thị Thu Đào") && welcome.contains("Phường Bến Thành"),
+        "{welcome}"
+    );
+
+    // Switch to English and back.
+    c.find(Locator::Css("a[hreflang=en]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang=en]"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(c, "h1").await, "Overview");
+    c.find(Locator::Css("a[hreflang=vi]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang=vi]"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(c, "h1").await, "Tổng quan");
+
+    // Search units without diacritics.
+    c.goto(&app.url("/units")).await.unwrap();
+    let search = c.find(Locator::Id("q")).await.unwrap();
+    search.send_keys("ben thanh").await.unwrap();
+    c.find(Locator::Css("form.search button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".unit-list li"))
+        .await
+        .unwrap();
+    let items = c.find_all(Locator::Css(".unit-list li")).await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert!(items[0].text().await.unwrap().contains("Phường Bến Thành"));
+
+    // The map: 168 units drawn by the server, each a link to its unit.
+    let shapes = c
+        .find_all(Locator::Css("figure.map svg path"))
+        .await
+        .unwrap();
+    assert_eq!(shapes.len(), 168);
+    let hit = c.find(Locator::Css("path.hit")).await.unwrap();
+    assert!(hit.attr("class").await.unwrap().unwrap().contains("ward"));
+    c.find(Locator::Css("a[href='/units/26743'] path"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_url(&url::Url::parse(&app.url("/units/26743")).unwrap())
+        .await
+        .unwrap();
+    assert!(text_of(c, "h1").await.starts_with("Phường Bến Thành"));
+    assert!(c.source().await.unwrap().contains("01/07/2025"));
+
+    // The audit trail shows this session.
+    c.goto(&app.url("/audit")).await.unwrap();
+    let timeline = text_of(c, "ol.timeline").await;
+    assert!(timeline.contains("Đăng nhập"), "{timeline}");
+
+    c.clone().close().await.unwrap();
+}
