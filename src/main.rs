@@ -1,6 +1,7 @@
 //! `dieuhanh`: the single binary. Commands for people trying it (`demo`), operators
 //! (`serve`, `migrate`, `init`, `user`, `audit`, `backup`).
 
+mod bench;
 mod config;
 
 use anyhow::{Context, bail};
@@ -73,6 +74,12 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Time seeding, unit search, point lookup and login on a fresh database.
+    Bench {
+        /// Requests per scenario.
+        #[arg(long, default_value_t = 2000)]
+        iterations: usize,
+    },
     /// Write a consistent copy of a SQLite database while the server runs.
     Backup {
         /// Target file (must not exist).
@@ -348,6 +355,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::FAILURE);
                 }
             }
+        }
+        Command::Bench { iterations } => {
+            init_logging(Some("text"));
+            let database_url = cli.global.database_url.clone().or_else(|| cli.global.db.as_deref().map(sqlite_url));
+            bench::run(bench::Options { database_url, iterations }).await?;
         }
         Command::Backup { to } => {
             let s = settings(&cli.global, false, None)?;
