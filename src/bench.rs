@@ -28,7 +28,11 @@ impl Figures {
         s.sort();
         let n = s.len().max(1);
         let total: Duration = s.iter().sum();
-        let pct = |p: f64| s.get(((n as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or_default();
+        let pct = |p: f64| {
+            s.get(((n as f64 * p).ceil() as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or_default()
+        };
         println!(
             "{:<28} {:>7} {:>10.3} {:>10.3} {:>10.3} {:>10.0}",
             self.name,
@@ -47,9 +51,15 @@ fn ms(d: Duration) -> f64 {
 
 async fn call(app: &axum::Router, request: Request<Body>) -> (StatusCode, Duration) {
     let mut request = request;
-    request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 9))));
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 9))));
     let started = Instant::now();
-    let response = app.clone().oneshot(request).await.expect("router is infallible");
+    let response = app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router is infallible");
     let status = response.status();
     let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
     (status, started.elapsed())
@@ -66,8 +76,17 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     if seed::is_initialised(&store).await?.is_some() {
         anyhow::bail!("the benchmark needs an empty database");
     }
-    println!("database: {} ({})", store.dialect().name(), dieuhanh_store::redact_url(&url));
-    println!("cores: {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "database: {} ({})",
+        store.dialect().name(),
+        dieuhanh_store::redact_url(&url)
+    );
+    println!(
+        "cores: {}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
 
     // 1. Seeding the demo, as `dieuhanh demo` does from cold.
     let passwords = PasswordHashing::standard();
@@ -78,7 +97,11 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let people = seed::seed_demo_people(&store, &hash, |_, _| {}).await?;
     let seeding = started.elapsed();
 
-    let config = WebConfig { demo: true, login_attempts_per_minute: 1_000_000, ..WebConfig::default() };
+    let config = WebConfig {
+        demo: true,
+        login_attempts_per_minute: 1_000_000,
+        ..WebConfig::default()
+    };
     let state_started = Instant::now();
     let state = dieuhanh_web::build_state(store.clone(), config, &[7; 32], passwords).await?;
     let start_up = state_started.elapsed();
@@ -95,49 +118,94 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         "scenario", "n", "mean ms", "p50 ms", "p99 ms", "per s"
     );
 
-    let queries = ["ben thanh", "dong", "phuong", "xa binh", "con dao", "26743", "thu duc", "hoa", "an", "tan"];
-    let mut search = Figures { name: "GET /api/v1/units?q=".into(), samples: Vec::new() };
+    let queries = [
+        "ben thanh",
+        "dong",
+        "phuong",
+        "xa binh",
+        "con dao",
+        "26743",
+        "thu duc",
+        "hoa",
+        "an",
+        "tan",
+    ];
+    let mut search = Figures {
+        name: "GET /api/v1/units?q=".into(),
+        samples: Vec::new(),
+    };
     for i in 0..options.iterations {
         let q = queries[i % queries.len()].replace(' ', "+");
-        let (status, took) = call(&app, Request::get(format!("/api/v1/units?q={q}")).body(Body::empty())?).await;
+        let (status, took) = call(
+            &app,
+            Request::get(format!("/api/v1/units?q={q}")).body(Body::empty())?,
+        )
+        .await;
         anyhow::ensure!(status == StatusCode::OK, "search answered {status}");
         search.samples.push(took);
     }
     search.print();
 
-    let mut pages = Figures { name: "GET /units?q= (page + map)".into(), samples: Vec::new() };
+    let mut pages = Figures {
+        name: "GET /units?q= (page + map)".into(),
+        samples: Vec::new(),
+    };
     for i in 0..options.iterations / 10 {
         let q = queries[i % queries.len()].replace(' ', "+");
-        let (status, took) = call(&app, Request::get(format!("/units?q={q}")).body(Body::empty())?).await;
+        let (status, took) = call(
+            &app,
+            Request::get(format!("/units?q={q}")).body(Body::empty())?,
+        )
+        .await;
         anyhow::ensure!(status == StatusCode::OK, "unit page answered {status}");
         pages.samples.push(took);
     }
     pages.print();
 
     // Points spread over the city's bounding box, deterministic.
-    let mut lookup = Figures { name: "GET /api/v1/units/at".into(), samples: Vec::new() };
+    let mut lookup = Figures {
+        name: "GET /api/v1/units/at".into(),
+        samples: Vec::new(),
+    };
     let mut inside = 0;
     for i in 0..options.iterations {
         let lat = 10.35 + 0.85 * ((i * 7919) % 1000) as f64 / 1000.0;
         let lon = 106.35 + 0.85 * ((i * 104_729) % 1000) as f64 / 1000.0;
-        let (status, took) =
-            call(&app, Request::get(format!("/api/v1/units/at?lat={lat:.5}&lon={lon:.5}")).body(Body::empty())?).await;
-        anyhow::ensure!(status == StatusCode::OK || status == StatusCode::NOT_FOUND, "lookup answered {status}");
+        let (status, took) = call(
+            &app,
+            Request::get(format!("/api/v1/units/at?lat={lat:.5}&lon={lon:.5}"))
+                .body(Body::empty())?,
+        )
+        .await;
+        anyhow::ensure!(
+            status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+            "lookup answered {status}"
+        );
         inside += usize::from(status == StatusCode::OK);
         lookup.samples.push(took);
     }
     lookup.print();
 
-    let mut login = Figures { name: "POST /api/v1/auth/login".into(), samples: Vec::new() };
+    let mut login = Figures {
+        name: "POST /api/v1/auth/login".into(),
+        samples: Vec::new(),
+    };
     for _ in 0..(options.iterations / 50).max(5) {
-        let body = serde_json::json!({"username": "benthanh.canbo", "password": seed::DEMO_PASSWORD}).to_string();
-        let request = Request::post("/api/v1/auth/login").header("content-type", "application/json").body(Body::from(body))?;
+        let body =
+            serde_json::json!({"username": "benthanh.canbo", "password": seed::DEMO_PASSWORD})
+                .to_string();
+        let request = Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(body))?;
         let (status, took) = call(&app, request).await;
         anyhow::ensure!(status == StatusCode::OK, "login answered {status}");
         login.samples.push(took);
     }
     login.print();
-    println!("\n({inside} of {} lookup points fell inside a unit)", options.iterations);
+    println!(
+        "\n({inside} of {} lookup points fell inside a unit)",
+        options.iterations
+    );
     store.close().await;
     Ok(())
 }

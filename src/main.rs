@@ -358,8 +358,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench { iterations } => {
             init_logging(Some("text"));
-            let database_url = cli.global.database_url.clone().or_else(|| cli.global.db.as_deref().map(sqlite_url));
-            bench::run(bench::Options { database_url, iterations }).await?;
+            let database_url = cli
+                .global
+                .database_url
+                .clone()
+                .or_else(|| cli.global.db.as_deref().map(sqlite_url));
+            bench::run(bench::Options {
+                database_url,
+                iterations,
+            })
+            .await?;
         }
         Command::Backup { to } => {
             let s = settings(&cli.global, false, None)?;

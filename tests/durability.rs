@@ -23,10 +23,32 @@ fn dieuhanh(url: &str, args: &[&str]) -> std::process::Output {
 async fn acknowledged_writes_survive_kill_minus_nine() {
     let (url, _backend) = common::fresh_database().await;
     assert!(dieuhanh(&url, &["init"]).status.success());
-    let added = dieuhanh(&url, &["user", "add", "--username", "clerk", "--full-name", "Lưu Bền", "--role", "unit_officer", "--unit", "26743"]);
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let added = dieuhanh(
+        &url,
+        &[
+            "user",
+            "add",
+            "--username",
+            "clerk",
+            "--full-name",
+            "Lưu Bền",
+            "--role",
+            "unit_officer",
+            "--unit",
+            "26743",
+        ],
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let addr = format!("127.0.0.1:{port}");
     let mut server = Command::new(env!("CARGO_BIN_EXE_dieuhanh"))
         .args(["--database-url", &url, "serve", "--addr", &addr])
@@ -39,7 +61,12 @@ async fn acknowledged_writes_survive_kill_minus_nine() {
     let client = reqwest::Client::new();
     let mut up = false;
     for _ in 0..100 {
-        if client.get(format!("http://{addr}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+        if client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             up = true;
             break;
         }
@@ -66,5 +93,9 @@ async fn acknowledged_writes_survive_kill_minus_nine() {
     assert_eq!(store.count_rows("api_tokens").await.unwrap(), acknowledged);
     store.close().await;
     let verify = dieuhanh(&url, &["audit", "verify"]);
-    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
 }
