@@ -158,10 +158,20 @@ async fn an_officer_signs_in_switches_language_searches_and_uses_the_map() {
         .click()
         .await
         .unwrap();
-    c.wait()
-        .for_element(Locator::Css(".unit-list li"))
-        .await
-        .unwrap();
+    // Wait for the results page, not the list already on the page before submitting.
+    for _ in 0..50 {
+        if c.current_url().await.unwrap().as_str().contains("q=ben") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("q=ben+thanh")
+    );
     let items = c.find_all(Locator::Css(".unit-list li")).await.unwrap();
     assert_eq!(items.len(), 1);
     assert!(items[0].text().await.unwrap().contains("Phường Bến Thành"));
