@@ -24,6 +24,8 @@ pub struct Settings {
     pub api_token_hours: u64,
     pub login_attempts_per_minute: u32,
     pub metrics_token: Option<String>,
+    /// Header set by a trusted reverse proxy to the client's address (`x-forwarded-for`).
+    pub client_ip_header: Option<String>,
     /// `json` or `text`; default: text on a terminal, JSON otherwise.
     pub log_format: Option<String>,
 }
@@ -60,6 +62,7 @@ impl Default for Settings {
             api_token_hours: 24,
             login_attempts_per_minute: 5,
             metrics_token: None,
+            client_ip_header: None,
             log_format: None,
         }
     }

@@ -223,6 +223,7 @@ fn web_config(s: &Settings, demo: bool) -> WebConfig {
         api_token_ttl: Duration::from_secs(s.api_token_hours * 3600),
         login_attempts_per_minute: s.login_attempts_per_minute,
         metrics_token: s.metrics_token.clone(),
+        client_ip_header: s.client_ip_header.clone(),
         ..WebConfig::default()
     }
 }

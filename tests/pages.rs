@@ -554,3 +554,51 @@ async fn responses_carry_strict_security_headers() {
     assert_eq!(h["x-frame-options"], "DENY");
     assert!(h.contains_key("x-request-id"));
 }
+
+#[tokio::test]
+async fn behind_a_proxy_the_forwarded_address_is_throttled_not_the_proxy() {
+    let config = WebConfig {
+        login_attempts_per_minute: 2,
+        client_ip_header: Some("x-forwarded-for".into()),
+        ..WebConfig::default()
+    };
+    let app = TestApp::spawn_with(Options { demo: true, config }).await;
+    let attempt = |client: reqwest::Client, ip: &'static str, user: &'static str| {
+        let app = &app;
+        async move {
+            let token = app.csrf(&client, "/login").await;
+            client
+                .post(app.url("/login"))
+                .header("x-forwarded-for", format!("203.0.113.9, {ip}"))
+                .form(&[
+                    ("username", user),
+                    ("password", "wrong wrong wrong"),
+                    ("csrf", &token),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // One client exhausts its per-address allowance (2 × 5 per minute) over many accounts…
+    let users = [
+        "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10", "u11",
+    ];
+    let mut statuses = Vec::new();
+    for user in users {
+        statuses.push(attempt(app.browser(), "198.51.100.7", user).await);
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    // …while another client behind the same proxy is not affected.
+    assert_eq!(attempt(app.browser(), "198.51.100.8", "someone").await, 401);
+    // The metrics rule sees the forwarded (non-loopback) address.
+    let r = reqwest::Client::new()
+        .get(app.url("/metrics"))
+        .header("x-forwarded-for", "198.51.100.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+}

@@ -229,18 +229,31 @@ impl FromRequestParts<AppState> for MaybeApiUser {
     }
 }
 
-/// The client's address (the login throttle's key).
+/// The client's address (the login throttle's key, and who may scrape metrics). Behind
+/// a reverse proxy, set `client_ip_header` so the proxy's own address is not taken for
+/// every client's; the last address in the header is the one the proxy appended.
 pub struct ConnectAddr(pub std::net::IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ConnectAddr {
+impl FromRequestParts<AppState> for ConnectAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip())
             .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
-        Ok(ConnectAddr(ip))
+        let forwarded = state.config.client_ip_header.as_deref().and_then(|name| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|ip| ip.trim().parse().ok())
+        });
+        Ok(ConnectAddr(forwarded.unwrap_or(peer)))
     }
 }

@@ -24,6 +24,9 @@ pub struct WebConfig {
     pub metrics_token: Option<String>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Header a trusted reverse proxy sets to the client's address (e.g.
+    /// `x-forwarded-for`); unset when clients connect directly.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -37,6 +40,7 @@ impl Default for WebConfig {
             login_attempts_per_minute: 5,
             metrics_token: None,
             max_body_bytes: 1024 * 1024,
+            client_ip_header: None,
         }
     }
 }
