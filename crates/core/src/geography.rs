@@ -169,6 +169,40 @@ impl BoundaryIndex {
     }
 }
 
+impl BoundaryIndex {
+    /// A close-up map of one unit and its neighbours, framed on the unit with a margin
+    /// of half its size on each side. `None` if the unit has no boundary.
+    pub fn locator_map(&self, code: &str, width: f64) -> Option<MapGeometry> {
+        let unit = self.shapes.iter().find(|s| s.code == code)?;
+        let r = unit.shape.bounding_rect()?;
+        let (dx, dy) = ((r.max().x - r.min().x) * 0.5, (r.max().y - r.min().y) * 0.5);
+        let (min, max) = (
+            (r.min().x - dx, r.min().y - dy),
+            (r.max().x + dx, r.max().y + dy),
+        );
+        let frame = Frame::fit_box(min, max, width);
+        let envelope = AABB::from_corners([min.0, min.1], [max.0, max.1]);
+        let mut neighbours: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(envelope)
+            .map(|c| c.data)
+            .collect();
+        neighbours.sort_unstable();
+        Some(MapGeometry {
+            width,
+            height: frame.height,
+            paths: neighbours
+                .into_iter()
+                .map(|i| MapPath {
+                    code: self.shapes[i].code.clone(),
+                    d: frame.path(&self.shapes[i].shape),
+                })
+                .collect(),
+            inset_box: None,
+        })
+    }
+}
+
 /// Projected, simplified boundaries, ready to be drawn.
 #[derive(Debug, Clone)]
 pub struct MapGeometry {
@@ -204,6 +238,10 @@ impl Frame {
             min = (min.0.min(r.min().x), min.1.min(r.min().y));
             max = (max.0.max(r.max().x), max.1.max(r.max().y));
         }
+        Frame::fit_box(min, max, width)
+    }
+
+    fn fit_box(min: (f64, f64), max: (f64, f64), width: f64) -> Frame {
         let span_lon = (max.0 - min.0).max(1e-9);
         let span_lat = (max.1 - min.1).max(1e-9);
         let mid_lat = ((min.1 + max.1) / 2.0).to_radians();
@@ -296,6 +334,15 @@ mod tests {
             index.locate(Coordinate::new(21.0285, 105.8542).unwrap()),
             None
         );
+    }
+
+    #[test]
+    fn a_locator_map_frames_the_unit_and_its_neighbours() {
+        let index = BoundaryIndex::from_geojson(SQUARES).unwrap();
+        let map = index.locator_map("B", 400.0).unwrap();
+        let codes: Vec<&str> = map.paths.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["A", "B"]);
+        assert!(index.locator_map("Z", 400.0).is_none());
     }
 
     #[test]

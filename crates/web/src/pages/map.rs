@@ -1,6 +1,8 @@
-//! The SVG map of units, drawn by the server from the boundaries projected at start-up.
+//! The SVG maps of units, drawn by the server: the whole province (projected once at
+//! start-up) and close-ups of one unit among its neighbours.
 
 use crate::state::AppState;
+use dieuhanh_core::geography::MapGeometry;
 use dieuhanh_store::units::Unit;
 use std::collections::{HashMap, HashSet};
 
@@ -19,7 +21,9 @@ pub struct MapView {
     pub shapes: Vec<MapShape>,
 }
 
-/// The map with `highlight` units marked (search hits or the unit being viewed).
+const LOCATOR_WIDTH: f64 = 600.0;
+
+/// The map of every unit with `highlight` units marked (search hits).
 pub fn view(
     state: &AppState,
     units: &[Unit],
@@ -27,17 +31,31 @@ pub fn view(
     mark: &str,
 ) -> Option<MapView> {
     let geo = state.geography.as_ref()?;
+    Some(render(&geo.map, units, highlight, mark))
+}
+
+/// A close-up of one unit among its neighbours.
+pub fn locator(state: &AppState, units: &[Unit], code: &str) -> Option<MapView> {
+    let geo = state.geography.as_ref()?;
+    let map = geo.index.locator_map(code, LOCATOR_WIDTH)?;
+    Some(render(
+        &map,
+        units,
+        &[code].into_iter().collect(),
+        "current",
+    ))
+}
+
+fn render(map: &MapGeometry, units: &[Unit], highlight: &HashSet<&str>, mark: &str) -> MapView {
     let by_code: HashMap<&str, &Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
     let fmt = |x: f64| format!("{x:.1}");
-    Some(MapView {
-        width: fmt(geo.map.width),
-        height: fmt(geo.map.height),
-        inset: geo
-            .map
+    MapView {
+        width: fmt(map.width),
+        height: fmt(map.height),
+        inset: map
             .inset_box
             .map(|(x, y, w, h)| (fmt(x), fmt(y), fmt(w), fmt(h))),
-        shapes: geo
-            .map
+        shapes: map
             .paths
             .iter()
             .map(|p| {
@@ -59,5 +77,5 @@ pub fn view(
                 }
             })
             .collect(),
-    })
+    }
 }

@@ -1,6 +1,6 @@
 //! The unit register: search (without diacritics) with the map, and a unit's page.
 
-use super::map::{MapView, view};
+use super::map::{MapView, locator, view};
 use super::{PageError, PageQuery, kind_key, render, respond};
 use crate::auth::PageCtx;
 use crate::state::AppState;
@@ -152,8 +152,7 @@ async fn show_body(state: &AppState, ctx: &PageCtx, code: &str) -> Result<Respon
         None
     };
     let all = units::all_current(&state.store).await?;
-    let current: HashSet<&str> = [unit.code.as_str()].into_iter().collect();
-    let map = view(state, &all, &current, "current");
+    let map = locator(state, &all, &unit.code);
     let page = UnitPage {
         ctx,
         valid_from: dieuhanh_core::time::format_civil_date(&unit.valid_from),
