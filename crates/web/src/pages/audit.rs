@@ -88,7 +88,7 @@ async fn body(state: &AppState, ctx: &PageCtx, params: Params) -> Result<Respons
             unit_name: e.unit_name,
             entity: e.entity,
             entity_id: e.entity_id,
-            summary: e.summary,
+            summary: readable_summary(&e.summary),
             seq: e.seq,
             hash_short: e.hash.chars().take(12).collect(),
         })
@@ -123,5 +123,53 @@ fn action_label(ctx: &PageCtx, action: &str) -> String {
         action.to_string()
     } else {
         label.to_string()
+    }
+}
+
+/// Turns a stored before/after summary (JSON) into `field: value` text, with
+/// `before → after` where both are recorded.
+fn readable_summary(summary: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(summary)
+    else {
+        return summary.to_string();
+    };
+    let side = |name: &str| {
+        map.get(name)
+            .and_then(|v| v.as_object())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (before, after) = (side("before"), side("after"));
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for (key, value) in &after {
+        match before.get(key) {
+            Some(old) => parts.push(format!("{key}: {} → {}", show(old), show(value))),
+            None => parts.push(format!("{key}: {}", show(value))),
+        }
+    }
+    for (key, value) in map.iter().filter(|(k, _)| *k != "before" && *k != "after") {
+        parts.push(format!("{key}: {}", show(value)));
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn summaries_read_as_field_changes() {
+        assert_eq!(
+            super::readable_summary(r#"{"before":{"disabled":false},"after":{"disabled":true}}"#),
+            "disabled: false → true"
+        );
+        assert_eq!(
+            super::readable_summary(r#"{"after":{"name":"Bến Thành"}}"#),
+            "name: Bến Thành"
+        );
+        assert_eq!(super::readable_summary("{}"), "");
+        assert_eq!(super::readable_summary("not json"), "not json");
     }
 }
