@@ -1,6 +1,7 @@
 //! The audit trail in the database: appended in the same transaction as the change it
 //! records, one hash chain per unit (see `dieuhanh_core::audit`).
 
+use crate::filter::{Filter, Value};
 use crate::{Result, Store, StoreError, Tx};
 use dieuhanh_core::audit::{AuditFields, ChainBreak, ChainVerifier, GENESIS_HASH, StoredEntry};
 use dieuhanh_core::paging::Page;
@@ -105,8 +106,9 @@ pub struct AuditFilter {
 }
 
 const ENTRY_COLUMNS: &str = "a.unit_id, u.code AS unit_code, u.name AS unit_name, a.seq, a.at_us, a.actor_id, \
-     p.full_name AS actor_name, a.entity, a.entity_id, a.action, a.summary, a.hash \
-     FROM audit_log a JOIN units u ON u.id = a.unit_id LEFT JOIN users p ON p.id = a.actor_id";
+     p.full_name AS actor_name, a.entity, a.entity_id, a.action, a.summary, a.hash";
+const ENTRY_FROM: &str =
+    "audit_log a JOIN units u ON u.id = a.unit_id LEFT JOIN users p ON p.id = a.actor_id";
 
 /// Lists entries visible in `scope`, newest first.
 pub async fn list(
@@ -115,68 +117,38 @@ pub async fn list(
     filter: &AuditFilter,
     page: Page,
 ) -> Result<(Vec<AuditEntry>, i64)> {
-    let mut clauses: Vec<String> = Vec::new();
-    let mut ints: Vec<i64> = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
-    // Integer parameters come first, then text ones; numbered accordingly below.
+    let mut f = Filter::default();
     match scope {
         Scope::All => {}
         Scope::Unit(u) => {
-            ints.push(*u);
-            clauses.push(format!("a.unit_id = ${}", ints.len()));
+            f.and("a.unit_id = {0}", vec![Value::Int(*u)]);
         }
         Scope::OwnActions(user) => {
-            ints.push(*user);
-            clauses.push(format!("a.actor_id = ${}", ints.len()));
+            f.and("a.actor_id = {0}", vec![Value::Int(*user)]);
         }
         Scope::Nothing => return Ok((Vec::new(), 0)),
     }
     if let Some(u) = filter.unit_id {
-        ints.push(u);
-        clauses.push(format!("a.unit_id = ${}", ints.len()));
+        f.and("a.unit_id = {0}", vec![Value::Int(u)]);
     }
     if let Some(actor) = filter.actor_id {
-        ints.push(actor);
-        clauses.push(format!("a.actor_id = ${}", ints.len()));
+        f.and("a.actor_id = {0}", vec![Value::Int(actor)]);
     }
-    for (column, value) in [
-        ("a.entity", &filter.entity),
-        ("a.entity_id", &filter.entity_id),
-    ] {
-        if let Some(v) = value {
-            texts.push(v.clone());
-            clauses.push(format!("{column} = ${}", ints.len() + texts.len()));
-        }
+    if let Some(entity) = &filter.entity {
+        f.and("a.entity = {0}", vec![Value::Text(entity.clone())]);
     }
-    let where_sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", clauses.join(" AND "))
-    };
-    let n = ints.len() + texts.len();
-    let list_sql = format!(
-        "SELECT {ENTRY_COLUMNS}{where_sql} ORDER BY a.at_us DESC, a.unit_id, a.seq DESC LIMIT ${} OFFSET ${}",
-        n + 1,
-        n + 2
-    );
-    let count_sql = format!("SELECT COUNT(*) AS n FROM audit_log a{where_sql}");
-
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(list_sql));
-    let mut c = sqlx::query(sqlx::AssertSqlSafe(count_sql));
-    for v in &ints {
-        q = q.bind(*v);
-        c = c.bind(*v);
+    if let Some(id) = &filter.entity_id {
+        f.and("a.entity_id = {0}", vec![Value::Text(id.clone())]);
     }
-    for v in &texts {
-        q = q.bind(v.clone());
-        c = c.bind(v.clone());
-    }
-    let rows = q
-        .bind(page.size)
-        .bind(page.offset())
-        .fetch_all(store.reader())
+    let (rows, total) = f
+        .page(
+            store,
+            ENTRY_COLUMNS,
+            ENTRY_FROM,
+            "a.at_us DESC, a.unit_id, a.seq DESC",
+            page,
+        )
         .await?;
-    let total: i64 = c.fetch_one(store.reader()).await?.try_get("n")?;
     let entries = rows.iter().map(entry).collect::<Result<Vec<_>>>()?;
     Ok((entries, total))
 }

@@ -6,6 +6,7 @@
 //! [`Dialect`]. Migrations are kept per dialect, in step, in `migrations/`.
 
 pub mod audit;
+mod filter;
 mod migrate;
 pub mod seed;
 pub mod sessions;

@@ -1,5 +1,6 @@
 //! The unit register: the province, its departments and communal units, effective-dated.
 
+use crate::filter::{Filter, Value};
 use crate::{Result, Store, StoreError, Tx};
 use dieuhanh_core::org::UnitKind;
 use dieuhanh_core::paging::Page;
@@ -129,42 +130,21 @@ pub struct UnitQuery {
 }
 
 pub async fn search(store: &Store, query: &UnitQuery, page: Page) -> Result<(Vec<Unit>, i64)> {
-    let mut clauses = vec![CURRENT.to_string()];
-    let mut binds: Vec<String> = Vec::new();
+    let mut f = Filter::default();
+    f.and(CURRENT, vec![]);
     if let Some(text) = query.text.as_deref().map(fold).filter(|t| !t.is_empty()) {
-        binds.push(format!("%{}%", like_escape(&text)));
-        binds.push(text);
-        clauses.push(format!(
-            "(name_folded LIKE ${} ESCAPE '\\' OR code = ${})",
-            binds.len() - 1,
-            binds.len()
-        ));
+        let pattern = Value::Text(format!("%{}%", like_escape(&text)));
+        f.and(
+            "(name_folded LIKE {0} ESCAPE '\\' OR code = {1})",
+            vec![pattern, Value::Text(text)],
+        );
     }
     if let Some(kind) = query.kind {
-        binds.push(kind.as_str().to_string());
-        clauses.push(format!("kind = ${}", binds.len()));
+        f.and("kind = {0}", vec![Value::Text(kind.as_str().to_string())]);
     }
-    let where_sql = clauses.join(" AND ");
     // Province first, then departments, then communal units by name.
     let order = "CASE kind WHEN 'city' THEN 0 WHEN 'province' THEN 0 WHEN 'department' THEN 1 ELSE 2 END, name_folded, code";
-    let list_sql = format!(
-        "SELECT {COLUMNS} FROM units WHERE {where_sql} ORDER BY {order} LIMIT ${} OFFSET ${}",
-        binds.len() + 1,
-        binds.len() + 2
-    );
-    let count_sql = format!("SELECT COUNT(*) AS n FROM units WHERE {where_sql}");
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(list_sql));
-    let mut c = sqlx::query(sqlx::AssertSqlSafe(count_sql));
-    for b in &binds {
-        q = q.bind(b.clone());
-        c = c.bind(b.clone());
-    }
-    let rows = q
-        .bind(page.size)
-        .bind(page.offset())
-        .fetch_all(store.reader())
-        .await?;
-    let total: i64 = c.fetch_one(store.reader()).await?.try_get("n")?;
+    let (rows, total) = f.page(store, COLUMNS, "units", order, page).await?;
     Ok((rows.iter().map(unit).collect::<Result<_>>()?, total))
 }
 

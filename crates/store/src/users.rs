@@ -2,6 +2,7 @@
 //! transaction.
 
 use crate::audit::{AuditEvent, append};
+use crate::filter::{Filter, Value};
 use crate::{Result, Store, StoreError, Tx, flag};
 use dieuhanh_core::paging::Page;
 use dieuhanh_core::policy::{Role, Scope};
@@ -140,59 +141,30 @@ pub async fn search(
     query: &PeopleQuery,
     page: Page,
 ) -> Result<(Vec<Person>, i64)> {
-    let mut clauses: Vec<String> = Vec::new();
-    let mut ints: Vec<i64> = Vec::new();
+    let mut f = Filter::default();
     match scope {
         Scope::All => {}
         Scope::Unit(u) => {
-            ints.push(*u);
-            clauses.push(format!("p.unit_id = ${}", ints.len()));
+            f.and("p.unit_id = {0}", vec![Value::Int(*u)]);
         }
         Scope::OwnActions(_) | Scope::Nothing => return Ok((Vec::new(), 0)),
     }
     if let Some(u) = query.unit_id {
-        ints.push(u);
-        clauses.push(format!("p.unit_id = ${}", ints.len()));
+        f.and("p.unit_id = {0}", vec![Value::Int(u)]);
     }
-    let mut texts: Vec<String> = Vec::new();
     if let Some(text) = query.text.as_deref().map(fold).filter(|t| !t.is_empty()) {
-        texts.push(format!("%{}%", like_escape(&text)));
-        let n = ints.len() + texts.len();
-        clauses.push(format!(
-            "(p.full_name_folded LIKE ${n} ESCAPE '\\' OR p.username LIKE ${n} ESCAPE '\\')"
-        ));
+        let pattern = Value::Text(format!("%{}%", like_escape(&text)));
+        f.and(
+            "(p.full_name_folded LIKE {0} ESCAPE '\\' OR p.username LIKE {0} ESCAPE '\\')",
+            vec![pattern],
+        );
     }
-    let where_sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", clauses.join(" AND "))
-    };
-    let n = ints.len() + texts.len();
-    let list_sql = format!(
-        "SELECT p.id, p.username, p.full_name, p.title, p.role, p.unit_id, p.totp_secret, p.disabled, \
-         u.code AS unit_code, u.name AS unit_name \
-         FROM users p JOIN units u ON u.id = p.unit_id{where_sql} \
-         ORDER BY p.full_name_folded, p.id LIMIT ${} OFFSET ${}",
-        n + 1,
-        n + 2
-    );
-    let count_sql = format!("SELECT COUNT(*) AS n FROM users p{where_sql}");
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(list_sql));
-    let mut c = sqlx::query(sqlx::AssertSqlSafe(count_sql));
-    for v in &ints {
-        q = q.bind(*v);
-        c = c.bind(*v);
-    }
-    for v in &texts {
-        q = q.bind(v.clone());
-        c = c.bind(v.clone());
-    }
-    let rows = q
-        .bind(page.size)
-        .bind(page.offset())
-        .fetch_all(store.reader())
+    let columns = "p.id, p.username, p.full_name, p.title, p.role, p.unit_id, p.totp_secret, p.disabled, \
+                   u.code AS unit_code, u.name AS unit_name";
+    let from = "users p JOIN units u ON u.id = p.unit_id";
+    let (rows, total) = f
+        .page(store, columns, from, "p.full_name_folded, p.id", page)
         .await?;
-    let total: i64 = c.fetch_one(store.reader()).await?.try_get("n")?;
     let people = rows
         .iter()
         .map(|r| {
