@@ -1,6 +1,6 @@
 //! My account: change password, enrol TOTP.
 
-use super::login::{Enrolment, new_enrolment, verify_second_factor};
+use super::login::{Enrolment, TotpForm, new_enrolment, verify_second_factor};
 use super::{PageError, render, respond};
 use crate::auth::{PageCtx, SESSION_COOKIE};
 use crate::security::passwords::{PasswordError, PasswordHashing};
@@ -131,14 +131,6 @@ pub async fn change_password(
     }
     .await;
     respond(&ctx, result)
-}
-
-#[derive(serde::Deserialize)]
-pub struct TotpForm {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    sealed: String,
 }
 
 pub async fn enrol_totp(

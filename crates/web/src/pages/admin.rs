@@ -79,6 +79,20 @@ async fn page(
     ))
 }
 
+/// The list narrowed to one account, with a confirmation.
+async fn done(
+    state: &AppState,
+    ctx: &PageCtx,
+    username: &str,
+    message: String,
+) -> Result<Response, PageError> {
+    let params = Params {
+        q: username.to_string(),
+        page: None,
+    };
+    page(state, ctx, params, StatusCode::OK, Some(message), None).await
+}
+
 pub async fn list(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -200,18 +214,7 @@ pub async fn create(
         let message = ctx
             .t
             .fill("admin.created", [("username", username.as_str())]);
-        page(
-            &state,
-            &ctx,
-            Params {
-                q: username.clone(),
-                page: None,
-            },
-            StatusCode::OK,
-            Some(message),
-            None,
-        )
-        .await
+        done(&state, &ctx, &username, message).await
     }
     .await;
     respond(&ctx, result)
@@ -255,18 +258,7 @@ async fn set_disabled(
             "admin.enabled_done"
         };
         let message = ctx.t.fill(key, [("username", user.username.as_str())]);
-        page(
-            &state,
-            &ctx,
-            Params {
-                q: user.username.clone(),
-                page: None,
-            },
-            StatusCode::OK,
-            Some(message),
-            None,
-        )
-        .await
+        done(&state, &ctx, &user.username, message).await
     }
     .await;
     respond(&ctx, result)
@@ -316,18 +308,7 @@ pub async fn reset_password(
             "admin.password_reset",
             [("username", user.username.as_str())],
         );
-        page(
-            &state,
-            &ctx,
-            Params {
-                q: user.username.clone(),
-                page: None,
-            },
-            StatusCode::OK,
-            Some(message),
-            None,
-        )
-        .await
+        done(&state, &ctx, &user.username, message).await
     }
     .await;
     respond(&ctx, result)

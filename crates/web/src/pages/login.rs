@@ -266,14 +266,15 @@ pub async fn totp_form(
     )
 }
 
+/// A TOTP code, with the sealed new secret while enrolling.
 #[derive(serde::Deserialize)]
 pub struct TotpForm {
     #[serde(default)]
-    code: String,
+    pub code: String,
     #[serde(default)]
-    sealed: String,
+    pub sealed: String,
     #[serde(default)]
-    next: String,
+    pub next: String,
 }
 
 pub async fn totp_submit(
