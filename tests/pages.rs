@@ -26,12 +26,21 @@ async fn pages_speak_vietnamese_by_default_and_english_on_request() {
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("Administrative units"));
     // An open redirect is refused.
-    let r = client
-        .get(app.url("/lang/vi?next=//evil.example"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.headers()["location"], "/");
+    for evil in [
+        "//evil.example",
+        "/%09/evil.example",
+        "/%5C/evil.example",
+        "https://evil.example",
+        "/%0A/x",
+    ] {
+        let r = client
+            .get(app.url(&format!("/lang/vi?next={evil}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303, "{evil}");
+        assert_eq!(r.headers()["location"], "/", "{evil}");
+    }
     let (status, _) = app.get(&client, "/lang/fr").await;
     assert_eq!(status, 404);
 }
@@ -475,18 +484,40 @@ async fn an_officer_may_enrol_totp_from_the_account_page() {
         extract_csrf(&html).unwrap(),
     );
     let code = code_for(&secret);
+    let without_password = [
+        ("code", code.as_str()),
+        ("sealed", &sealed),
+        ("csrf", &csrf),
+    ];
     let r = me
         .post(app.url("/account/totp"))
-        .form(&[
-            ("code", code.as_str()),
-            ("sealed", &sealed),
-            ("csrf", &csrf),
-        ])
+        .form(&without_password)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        400,
+        "enrolment needs the current password"
+    );
+    let with_password = [
+        ("code", code.as_str()),
+        ("sealed", &sealed),
+        ("csrf", &csrf),
+        ("password", PASSWORD),
+    ];
+    let r = me
+        .post(app.url("/account/totp"))
+        .form(&with_password)
         .send()
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.text().await.unwrap().contains("Đã bật xác thực hai lớp"));
+    let user = dieuhanh_store::users::by_username(&app.store, "benthanh.canbo")
+        .await
+        .unwrap();
+    assert!(user.totp_secret.is_some());
 }
 
 #[tokio::test]

@@ -177,8 +177,9 @@ pub struct VerifyReport {
     pub entries: i64,
 }
 
-/// Walks every unit's chain from its first entry to its head. `progress` is called
-/// with (entries checked, total entries).
+/// Walks every unit's chain from its first entry to the head recorded when the walk
+/// starts (entries appended meanwhile by a live server are left for the next run).
+/// `progress` is called with (entries checked, total entries).
 pub async fn verify_all(
     store: &Store,
     mut progress: impl FnMut(i64, i64),
@@ -214,10 +215,11 @@ pub async fn verify_all(
         loop {
             let rows = sqlx::query(
                 "SELECT unit_id, seq, at_us, actor_id, entity, entity_id, action, summary, prev_hash, hash \
-                 FROM audit_log WHERE unit_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                 FROM audit_log WHERE unit_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
             )
             .bind(unit_id)
             .bind(after)
+            .bind(head_seq)
             .bind(BATCH)
             .fetch_all(store.reader())
             .await?;
@@ -250,6 +252,19 @@ pub async fn verify_all(
         if let Err(brk) = verifier.finish(head_seq, &head_hash) {
             return Ok(Err(brk));
         }
+    }
+    // Heads move in the same transaction as their entries, so an entry beyond its
+    // head was written behind the application's back.
+    let beyond: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM audit_log a JOIN audit_head h ON h.unit_id = a.unit_id WHERE a.seq > h.seq",
+    )
+    .fetch_one(store.reader())
+    .await?
+    .try_get("n")?;
+    if beyond > 0 {
+        return Err(StoreError::Corrupt(format!(
+            "{beyond} audit entries lie beyond their chain's recorded head"
+        )));
     }
     Ok(Ok(VerifyReport {
         chains: heads.len() as i64,

@@ -233,6 +233,8 @@ pub async fn set_password(tx: &mut Tx, u: &User, hash: &str, actor: Option<i64>)
         u.id,
     )
     .await?;
+    // A new password ends every API token issued under the old one.
+    crate::tokens::revoke_for_user(tx, u.id).await?;
     let action = if actor == Some(u.id) {
         "user.change_password"
     } else {

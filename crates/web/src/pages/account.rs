@@ -2,7 +2,7 @@
 
 use super::login::{Enrolment, TotpForm, new_enrolment, verify_second_factor};
 use super::{PageError, render, respond};
-use crate::auth::{PageCtx, SESSION_COOKIE};
+use crate::auth::{ConnectAddr, PageCtx, SESSION_COOKIE};
 use crate::security::passwords::{PasswordError, PasswordHashing};
 use crate::security::token_hash;
 use crate::state::AppState;
@@ -54,6 +54,32 @@ fn page(
     ))
 }
 
+/// Password checks on this page count against the login throttle, so a borrowed
+/// session cannot be used to guess the password.
+fn throttled(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &User,
+    addr: std::net::IpAddr,
+) -> Result<Option<Response>, PageError> {
+    match state.throttle.check(&user.username, addr) {
+        Ok(()) => Ok(None),
+        Err(wait) => {
+            let secs = wait.as_secs().max(1).to_string();
+            let message = ctx.t.fill("login.throttled", [("seconds", secs.as_str())]);
+            page(
+                state,
+                ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                None,
+                Some(&message),
+                user,
+            )
+            .map(Some)
+        }
+    }
+}
+
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Response {
     let result = ctx
         .require()
@@ -75,6 +101,7 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     ctx: PageCtx,
+    ConnectAddr(addr): ConnectAddr,
     jar: CookieJar,
     Form(form): Form<PasswordForm>,
 ) -> Response {
@@ -90,6 +117,9 @@ pub async fn change_password(
                 &user,
             )
         };
+        if let Some(response) = throttled(&state, &ctx, &user, addr)? {
+            return Ok(response);
+        }
         if !state
             .passwords
             .verify(&form.current, &user.password_hash)
@@ -136,6 +166,7 @@ pub async fn change_password(
 pub async fn enrol_totp(
     State(state): State<AppState>,
     ctx: PageCtx,
+    ConnectAddr(addr): ConnectAddr,
     Form(form): Form<TotpForm>,
 ) -> Response {
     let result = async {
@@ -147,6 +178,24 @@ pub async fn enrol_totp(
                 StatusCode::CONFLICT,
                 None,
                 Some(ctx.t.get("totp.already")),
+                &user,
+            );
+        }
+        if let Some(response) = throttled(&state, &ctx, &user, addr)? {
+            return Ok(response);
+        }
+        // A borrowed session must not be able to bind its own authenticator.
+        if !state
+            .passwords
+            .verify(&form.password, &user.password_hash)
+            .await
+        {
+            return page(
+                &state,
+                &ctx,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(ctx.t.get("account.wrong_current")),
                 &user,
             );
         }

@@ -275,6 +275,9 @@ pub struct TotpForm {
     pub sealed: String,
     #[serde(default)]
     pub next: String,
+    /// The current password (enrolment from the account page).
+    #[serde(default)]
+    pub password: String,
 }
 
 pub async fn totp_submit(

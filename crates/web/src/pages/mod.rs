@@ -117,9 +117,12 @@ pub fn urlencode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A redirect target from a form or query, limited to this site's paths.
+/// A redirect target from a form or query, limited to this site's paths: a single
+/// leading `/` followed only by URL-safe characters (no control characters, spaces or
+/// backslashes that browsers strip or reinterpret), never `//host`.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "/_.~%?=&-+:,".contains(c);
+    if next.starts_with('/') && !next.starts_with("//") && next.chars().all(allowed) {
         next.to_string()
     } else {
         "/".to_string()
@@ -182,6 +185,36 @@ impl Pager {
 
     pub fn link(&self, page: i64) -> String {
         format!("{}page={page}", self.base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        for good in [
+            "/",
+            "/units?q=ben+thanh&kind=",
+            "/audit?unit=26743",
+            "/people?q=%C4%91",
+        ] {
+            assert_eq!(safe_next(good), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\tevil",
+            "/\t/evil.example",
+            "/\n/evil",
+            "https://evil.example",
+            "evil",
+            "/ /x",
+            "/\u{0}",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
     }
 }
 
