@@ -309,6 +309,7 @@ async fn administrators_manage_accounts_with_clear_errors() {
 async fn changing_my_password() {
     let app = TestApp::spawn().await;
     let me = app.signed_in("saigon.canbo").await;
+    let token = app.token("saigon.canbo").await;
     let other_browser = app.signed_in("saigon.canbo").await;
     let r = app
         .post_form(
@@ -358,6 +359,11 @@ async fn changing_my_password() {
         app.get(&other_browser, "/account").await.0,
         303,
         "other sessions end"
+    );
+    let (status, _) = app.api_get(Some(&token), "/api/v1/me").await;
+    assert_eq!(
+        status, 401,
+        "API tokens issued under the old password stop working"
     );
 }
 
@@ -632,4 +638,42 @@ async fn behind_a_proxy_the_forwarded_address_is_throttled_not_the_proxy() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn malformed_forms_and_ids_get_a_page_in_vietnamese() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let r = app
+        .post_form(&admin, "/admin/users", "/admin/users/abc/disable", &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    assert!(r.text().await.unwrap().contains("Không tìm thấy"));
+    let token = app.csrf(&admin, "/admin/users").await;
+    let r = admin
+        .post(app.url("/admin/users"))
+        .header("x-csrf-token", token)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Dữ liệu biểu mẫu không hợp lệ")
+    );
+    let big = "x".repeat(2 * 1024 * 1024);
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            "/admin/users",
+            &[("full_name", big.as_str())],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 413);
+    assert!(r.text().await.unwrap().contains("quá lớn"));
 }

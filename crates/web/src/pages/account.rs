@@ -1,13 +1,13 @@
 //! My account: change password, enrol TOTP.
 
 use super::login::{Enrolment, TotpForm, new_enrolment, verify_second_factor};
-use super::{PageError, render, respond};
+use super::{PageError, PageForm, render, respond};
 use crate::auth::{ConnectAddr, PageCtx, SESSION_COOKIE};
 use crate::security::passwords::{PasswordError, PasswordHashing};
 use crate::security::token_hash;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -103,7 +103,7 @@ pub async fn change_password(
     ctx: PageCtx,
     ConnectAddr(addr): ConnectAddr,
     jar: CookieJar,
-    Form(form): Form<PasswordForm>,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
     let result = async {
         let user = ctx.require()?.user.clone();
@@ -167,7 +167,7 @@ pub async fn enrol_totp(
     State(state): State<AppState>,
     ctx: PageCtx,
     ConnectAddr(addr): ConnectAddr,
-    Form(form): Form<TotpForm>,
+    PageForm(form): PageForm<TotpForm>,
 ) -> Response {
     let result = async {
         let user = ctx.require()?.user.clone();

@@ -1,12 +1,12 @@
 //! Administration of accounts: list, create, disable/enable, reset password.
 
-use super::{PageError, PageQuery, Pager, render, respond, role_key};
+use super::{PageError, PageForm, PagePath, PageQuery, Pager, render, respond, role_key};
 use crate::auth::PageCtx;
-use crate::security::passwords::PasswordHashing;
+use crate::security::passwords::{PasswordError, PasswordHashing};
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use dieuhanh_core::paging::Page;
@@ -120,6 +120,13 @@ pub struct CreateForm {
     password: String,
 }
 
+fn password_error_key(e: &PasswordError) -> &'static str {
+    match e {
+        PasswordError::TooLong => "account.too_long",
+        _ => "account.too_short",
+    }
+}
+
 /// Usernames: 3–64 of a–z, 0–9, dot, underscore, hyphen.
 pub fn valid_username(username: &str) -> bool {
     (3..=64).contains(&username.len())
@@ -131,7 +138,7 @@ pub fn valid_username(username: &str) -> bool {
 pub async fn create(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Form(form): Form<CreateForm>,
+    PageForm(form): PageForm<CreateForm>,
 ) -> Response {
     let result = async {
         require_admin(&ctx)?;
@@ -145,8 +152,8 @@ pub async fn create(
             Some(fail("admin.bad_name"))
         } else if role.is_none() {
             Some(fail("admin.bad_role"))
-        } else if PasswordHashing::check_policy(&form.password).is_err() {
-            Some(fail("account.too_short"))
+        } else if let Err(e) = PasswordHashing::check_policy(&form.password) {
+            Some(fail(password_error_key(&e)))
         } else {
             None
         };
@@ -220,18 +227,18 @@ pub async fn create(
     respond(&ctx, result)
 }
 
-pub async fn disable(state: State<AppState>, ctx: PageCtx, path: Path<i64>) -> Response {
+pub async fn disable(state: State<AppState>, ctx: PageCtx, path: PagePath<i64>) -> Response {
     set_disabled(state, ctx, path, true).await
 }
 
-pub async fn enable(state: State<AppState>, ctx: PageCtx, path: Path<i64>) -> Response {
+pub async fn enable(state: State<AppState>, ctx: PageCtx, path: PagePath<i64>) -> Response {
     set_disabled(state, ctx, path, false).await
 }
 
 async fn set_disabled(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     disabled: bool,
 ) -> Response {
     let result = async {
@@ -273,15 +280,15 @@ pub struct ResetForm {
 pub async fn reset_password(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
-    Form(form): Form<ResetForm>,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<ResetForm>,
 ) -> Response {
     let result = async {
         require_admin(&ctx)?;
         let actor = ctx.require()?.user.id;
         let user = users::by_id(&state.store, id).await?;
-        if PasswordHashing::check_policy(&form.password).is_err() {
-            let error = ctx.t.get("account.too_short").to_string();
+        if let Err(e) = PasswordHashing::check_policy(&form.password) {
+            let error = ctx.t.get(password_error_key(&e)).to_string();
             return page(
                 &state,
                 &ctx,

@@ -1,13 +1,13 @@
 //! Signing in (password, then TOTP where enrolled or required), signing out, and the
 //! language switch.
 
-use super::{PageError, PageQuery, render, respond, safe_next};
+use super::{PageError, PageForm, PageQuery, render, respond, safe_next};
 use crate::auth::{ConnectAddr, LANG_COOKIE, PageCtx, SESSION_COOKIE, cookie};
 use crate::i18n::Lang;
 use crate::security::{keys::Keys, random_token, token_hash, totp};
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -109,7 +109,7 @@ pub async fn submit(
     ctx: PageCtx,
     ConnectAddr(addr): ConnectAddr,
     jar: CookieJar,
-    Form(form): Form<LoginForm>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let next = after_login(&form.next);
     let fail = |status: StatusCode, message: String| {
@@ -285,7 +285,7 @@ pub async fn totp_submit(
     ctx: PageCtx,
     ConnectAddr(addr): ConnectAddr,
     jar: CookieJar,
-    Form(form): Form<TotpForm>,
+    PageForm(form): PageForm<TotpForm>,
 ) -> Response {
     let Some((_, user)) = ctx.pending.clone() else {
         return Redirect::to("/login").into_response();

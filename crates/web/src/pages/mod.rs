@@ -248,3 +248,64 @@ impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<crat
         }
     }
 }
+
+/// A submitted form. A body that is not a valid form of the expected shape answers a
+/// 400 page in the user's language instead of axum's plain-text rejection.
+pub struct PageForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequest<crate::state::AppState>
+    for PageForm<T>
+{
+    type Rejection = Response;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &crate::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let is_form = parts
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let parsed = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+            Ok(bytes) if is_form => serde_urlencoded::from_bytes::<T>(&bytes).ok(),
+            _ => None,
+        };
+        match parsed {
+            Some(value) => Ok(PageForm(value)),
+            None => {
+                let ctx = <PageCtx as axum::extract::FromRequestParts<_>>::from_request_parts(
+                    &mut parts, state,
+                )
+                .await
+                .unwrap_or_else(|e| match e {});
+                Err(error_page(&ctx, StatusCode::BAD_REQUEST, "error.bad_form"))
+            }
+        }
+    }
+}
+
+/// A path parameter; one that does not parse (e.g. a non-numeric id) is "not found".
+pub struct PagePath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<crate::state::AppState>
+    for PagePath<T>
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(PagePath(value)),
+            Err(_) => {
+                let ctx = PageCtx::from_request_parts(parts, state)
+                    .await
+                    .unwrap_or_else(|e| match e {});
+                Err(error_page(&ctx, StatusCode::NOT_FOUND, "error.not_found"))
+            }
+        }
+    }
+}
