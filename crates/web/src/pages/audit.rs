@@ -82,13 +82,13 @@ async fn body(state: &AppState, ctx: &PageCtx, params: Params) -> Result<Respons
         .map(|e| EntryView {
             iso: dieuhanh_core::time::format_rfc3339(e.at_us),
             when: dieuhanh_core::time::format_datetime(e.at_us),
-            action_label: action_label(ctx, &e.action),
+            action_label: label(ctx, "action", &e.action),
             actor: e.actor_name.unwrap_or_else(|| system.to_string()),
             unit_code: e.unit_code,
             unit_name: e.unit_name,
-            entity: e.entity,
+            entity: label(ctx, "entity", &e.entity),
             entity_id: e.entity_id,
-            summary: readable_summary(&e.summary),
+            summary: readable_summary(ctx, &e.summary),
             seq: e.seq,
             hash_short: e.hash.chars().take(12).collect(),
         })
@@ -126,9 +126,20 @@ fn action_label(ctx: &PageCtx, action: &str) -> String {
     }
 }
 
-/// Turns a stored before/after summary (JSON) into `field: value` text, with
-/// `before → after` where both are recorded.
-fn readable_summary(summary: &str) -> String {
+/// A label from the translations, or the raw code when there is none.
+fn label(ctx: &PageCtx, prefix: &str, code: &str) -> String {
+    let key = format!("{prefix}.{code}");
+    let text = ctx.t.get(&key);
+    if text == key {
+        code.to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// Turns a stored before/after summary (JSON) into translated `field: value` text,
+/// with `before → after` where both are recorded.
+fn readable_summary(ctx: &PageCtx, summary: &str) -> String {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(summary)
     else {
         return summary.to_string();
@@ -140,36 +151,71 @@ fn readable_summary(summary: &str) -> String {
             .unwrap_or_default()
     };
     let (before, after) = (side("before"), side("after"));
-    let show = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+    let show = |field: &str, v: &serde_json::Value| match (field, v) {
+        (_, serde_json::Value::Bool(b)) => ctx
+            .t
+            .get(if *b { "common.yes" } else { "common.no" })
+            .to_string(),
+        ("role", serde_json::Value::String(s)) => label(ctx, "role", s),
+        ("kind", serde_json::Value::String(s)) => label(ctx, "kind", s),
+        (_, serde_json::Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
     };
     let mut parts: Vec<String> = Vec::new();
     for (key, value) in &after {
+        let name = label(ctx, "field", key);
         match before.get(key) {
-            Some(old) => parts.push(format!("{key}: {} → {}", show(old), show(value))),
-            None => parts.push(format!("{key}: {}", show(value))),
+            Some(old) => parts.push(format!("{name}: {} → {}", show(key, old), show(key, value))),
+            None => parts.push(format!("{name}: {}", show(key, value))),
         }
     }
     for (key, value) in map.iter().filter(|(k, _)| *k != "before" && *k != "after") {
-        parts.push(format!("{key}: {}", show(value)));
+        parts.push(format!(
+            "{}: {}",
+            label(ctx, "field", key),
+            show(key, value)
+        ));
     }
     parts.join("; ")
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::auth::PageCtx;
+    use crate::i18n::Lang;
+
+    fn ctx(lang: Lang) -> PageCtx {
+        PageCtx {
+            lang,
+            t: lang.tr(),
+            viewer: None,
+            pending: None,
+            csrf: String::new(),
+            path: "/".into(),
+            demo: false,
+        }
+    }
+
     #[test]
-    fn summaries_read_as_field_changes() {
+    fn summaries_read_as_translated_field_changes() {
+        let vi = ctx(Lang::Vi);
         assert_eq!(
-            super::readable_summary(r#"{"before":{"disabled":false},"after":{"disabled":true}}"#),
-            "disabled: false → true"
+            super::readable_summary(
+                &vi,
+                r#"{"before":{"disabled":false},"after":{"disabled":true}}"#
+            ),
+            "Bị khóa: Không → Có"
         );
         assert_eq!(
-            super::readable_summary(r#"{"after":{"name":"Bến Thành"}}"#),
-            "name: Bến Thành"
+            super::readable_summary(&vi, r#"{"after":{"role":"unit_officer"}}"#),
+            "Vai trò: Cán bộ đơn vị"
         );
-        assert_eq!(super::readable_summary("{}"), "");
-        assert_eq!(super::readable_summary("not json"), "not json");
+        let en = ctx(Lang::En);
+        assert_eq!(
+            super::readable_summary(&en, r#"{"after":{"kind":"ward","code":"26743"}}"#),
+            "Code: 26743; Kind: Ward"
+        );
+        assert_eq!(super::readable_summary(&en, "{}"), "");
+        assert_eq!(super::readable_summary(&en, "not json"), "not json");
     }
 }
