@@ -116,7 +116,18 @@ enum UserCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Check every unit's hash chain; exits 1 naming the first broken entry.
-    Verify,
+    Verify {
+        /// Also check that the heads recorded in this anchor file are still in the chains.
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+    },
+    /// Write the current head of every chain, authenticated with the installation key,
+    /// to a file kept outside the database (detects a complete rewrite later).
+    Anchor {
+        /// Target file (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -329,7 +340,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(&s).await?;
             user_command(&store, cmd).await?;
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify { anchor }) => {
             let s = settings(&cli.global, false, None)?;
             let store = open(&s).await?;
             let bar = progress("entries");
@@ -356,6 +367,56 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::FAILURE);
                 }
             }
+            if let Some(path) = anchor {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let anchor: dieuhanh_core::audit::Anchor = serde_json::from_str(&text)
+                    .context("the anchor file is not a dieuhanh anchor")?;
+                let keys =
+                    dieuhanh_web::security::keys::Keys::from_master(&config::master_key(&s)?);
+                if !anchor.is_authentic(keys.anchor_key()) {
+                    eprintln!(
+                        "ANCHOR NOT AUTHENTIC: {} was altered or made with another key",
+                        path.display()
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+                let broken = dieuhanh_store::audit::check_anchor(&store, &anchor).await?;
+                if let Some(first) = broken.first() {
+                    eprintln!(
+                        "AUDIT TRAIL REWRITTEN since the anchor of {}: unit {} no longer has entry {} with hash {} ({} chains differ)",
+                        anchor.taken_at,
+                        first.unit,
+                        first.seq,
+                        first.hash,
+                        broken.len()
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+                println!(
+                    "anchor of {} matches: {} chain heads found unchanged",
+                    anchor.taken_at,
+                    anchor.heads.len()
+                );
+            }
+        }
+        Command::Audit(AuditCommand::Anchor { to }) => {
+            let s = settings(&cli.global, false, None)?;
+            if to.exists() {
+                bail!("{} already exists", to.display());
+            }
+            let store = open(&s).await?;
+            let keys = dieuhanh_web::security::keys::Keys::from_master(&config::master_key(&s)?);
+            let heads = dieuhanh_store::audit::heads(&store).await?;
+            let taken_at = dieuhanh_core::time::format_rfc3339(dieuhanh_core::time::now_us());
+            let anchor = dieuhanh_core::audit::Anchor::new(keys.anchor_key(), taken_at, heads);
+            std::fs::write(&to, serde_json::to_string_pretty(&anchor)?)?;
+            println!(
+                "anchor of {} chains written to {} (MAC {})",
+                anchor.heads.len(),
+                to.display(),
+                anchor.mac
+            );
         }
         Command::Bench { iterations } => {
             init_logging(Some("text"));

@@ -7,9 +7,15 @@ use common::TestApp;
 use std::process::Command;
 
 fn verify(app: &TestApp) -> (bool, String) {
+    audit(app, &["verify"])
+}
+
+fn audit(app: &TestApp, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_dieuhanh"))
-        .args(["--database-url", &app.database_url, "audit", "verify"])
+        .args(["--database-url", &app.database_url, "audit"])
+        .args(args)
         .env("DIEUHANH_LOG", "error")
+        .env("DIEUHANH_SECRET_KEY", "5a".repeat(32))
         .output()
         .expect("run dieuhanh");
     let text = format!(
@@ -149,4 +155,84 @@ async fn verify_finds_swapped_entries() {
     }
     let (ok, text) = verify(&app);
     assert!(!ok && text.contains("entry 3"), "{text}");
+}
+
+/// Someone with write access rewrites an entry and recomputes every later hash and the
+/// head: the chains verify, but the anchor taken earlier shows the rewrite.
+#[tokio::test]
+async fn an_anchor_reveals_a_complete_rewrite() {
+    let app = TestApp::spawn().await;
+    let _ = app.signed_in("benthanh.canbo").await;
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = dir.path().join("anchor.json");
+    let anchor_path = anchor.to_str().unwrap();
+    let (ok, text) = audit(&app, &["anchor", "--to", anchor_path]);
+    assert!(ok, "{text}");
+    let (ok, text) = audit(&app, &["verify", "--anchor", anchor_path]);
+    assert!(
+        ok && text.contains("anchor of") && text.contains("matches"),
+        "{text}"
+    );
+
+    // Rewrite the last entry of Bến Thành's chain consistently.
+    let unit = dieuhanh_store::units::by_code(&app.store, "26743")
+        .await
+        .unwrap()
+        .id;
+    let (entries, _) = dieuhanh_store::audit::list(
+        &app.store,
+        &dieuhanh_core::policy::Scope::All,
+        &dieuhanh_store::audit::AuditFilter {
+            unit_id: Some(unit),
+            ..Default::default()
+        },
+        dieuhanh_core::paging::Page::default(),
+    )
+    .await
+    .unwrap();
+    let last = &entries[0];
+    let prev = &entries[1];
+    let forged = dieuhanh_core::audit::AuditFields {
+        unit_id: unit,
+        seq: last.seq,
+        at_us: last.at_us,
+        actor_id: last.actor_id,
+        entity: last.entity.clone(),
+        entity_id: last.entity_id.clone(),
+        action: "session.logout".into(),
+        summary: last.summary.clone(),
+        prev_hash: prev.hash.clone(),
+    };
+    let hash = forged.hash();
+    app.store
+        .execute_admin(&format!(
+            "UPDATE audit_log SET action = 'session.logout', hash = '{hash}' WHERE unit_id = {unit} AND seq = {}",
+            last.seq
+        ))
+        .await
+        .unwrap();
+    app.store
+        .execute_admin(&format!(
+            "UPDATE audit_head SET hash = '{hash}' WHERE unit_id = {unit}"
+        ))
+        .await
+        .unwrap();
+    let (ok, text) = verify(&app);
+    assert!(
+        ok,
+        "a consistent rewrite passes the chain check alone: {text}"
+    );
+    let (ok, text) = audit(&app, &["verify", "--anchor", anchor_path]);
+    assert!(
+        !ok && text.contains("REWRITTEN") && text.contains("26743"),
+        "{text}"
+    );
+
+    // A tampered anchor file is refused.
+    let edited = std::fs::read_to_string(&anchor)
+        .unwrap()
+        .replacen("\"seq\": ", "\"seq\": 1", 1);
+    std::fs::write(&anchor, edited).unwrap();
+    let (ok, text) = audit(&app, &["verify", "--anchor", anchor_path]);
+    assert!(!ok && text.contains("NOT AUTHENTIC"), "{text}");
 }

@@ -184,6 +184,7 @@ fn every_command_has_help() {
         vec!["init", "--help"],
         vec!["user", "add", "--help"],
         vec!["audit", "verify", "--help"],
+        vec!["audit", "anchor", "--help"],
         vec!["backup", "--help"],
         vec!["bench", "--help"],
     ] {

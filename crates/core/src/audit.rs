@@ -233,3 +233,89 @@ mod tests {
         }
     }
 }
+
+/// The heads of every chain at one moment, authenticated with a key kept outside the
+/// database. A hash chain alone cannot reveal a complete rewrite by someone who can
+/// write both the log and its heads; an anchor kept elsewhere (a file, a report) can.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Anchor {
+    /// RFC 3339 instant the anchor was taken.
+    pub taken_at: String,
+    pub heads: Vec<AnchorHead>,
+    /// HMAC-SHA256 over the canonical encoding, hex.
+    pub mac: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AnchorHead {
+    pub unit: String,
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Anchor {
+    fn canonical(taken_at: &str, heads: &[AnchorHead]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut field = |bytes: &[u8]| {
+            out.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+            out.extend_from_slice(bytes);
+        };
+        field(b"dieuhanh-anchor-v1");
+        field(taken_at.as_bytes());
+        for h in heads {
+            field(h.unit.as_bytes());
+            field(&h.seq.to_be_bytes());
+            field(h.hash.as_bytes());
+        }
+        out
+    }
+
+    fn mac_of(key: &[u8], taken_at: &str, heads: &[AnchorHead]) -> String {
+        use hmac::{Hmac, KeyInit, Mac};
+        let mut mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+        mac.update(&Self::canonical(taken_at, heads));
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    pub fn new(key: &[u8], taken_at: String, mut heads: Vec<AnchorHead>) -> Anchor {
+        heads.sort_by(|a, b| a.unit.cmp(&b.unit));
+        let mac = Self::mac_of(key, &taken_at, &heads);
+        Anchor {
+            taken_at,
+            heads,
+            mac,
+        }
+    }
+
+    /// Whether the anchor was made with `key` and not altered since.
+    pub fn is_authentic(&self, key: &[u8]) -> bool {
+        let expected = Self::mac_of(key, &self.taken_at, &self.heads);
+        expected.len() == self.mac.len()
+            && expected
+                .bytes()
+                .zip(self.mac.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
+#[cfg(test)]
+mod anchor_tests {
+    use super::*;
+
+    #[test]
+    fn anchors_detect_alteration_and_the_wrong_key() {
+        let heads = vec![AnchorHead {
+            unit: "26743".into(),
+            seq: 4,
+            hash: "ab".repeat(32),
+        }];
+        let anchor = Anchor::new(b"key", "2026-11-27T10:00:00+07:00".into(), heads);
+        assert!(anchor.is_authentic(b"key"));
+        assert!(!anchor.is_authentic(b"other key"));
+        let mut altered = anchor.clone();
+        altered.heads[0].seq = 3;
+        assert!(!altered.is_authentic(b"key"));
+    }
+}

@@ -271,3 +271,49 @@ pub async fn verify_all(
         entries: checked,
     }))
 }
+
+/// The current head of every unit's chain, by unit code.
+pub async fn heads(store: &Store) -> Result<Vec<dieuhanh_core::audit::AnchorHead>> {
+    let rows = sqlx::query(
+        "SELECT u.code, h.seq, h.hash FROM audit_head h JOIN units u ON u.id = h.unit_id ORDER BY u.code, u.id",
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(dieuhanh_core::audit::AnchorHead {
+                unit: r.try_get("code")?,
+                seq: r.try_get("seq")?,
+                hash: r.try_get("hash")?,
+            })
+        })
+        .collect()
+}
+
+/// Checks that every anchored head is still in its chain with the same hash. Returns
+/// the anchored heads that are missing or differ.
+pub async fn check_anchor(
+    store: &Store,
+    anchor: &dieuhanh_core::audit::Anchor,
+) -> Result<Vec<dieuhanh_core::audit::AnchorHead>> {
+    let mut broken = Vec::new();
+    for head in &anchor.heads {
+        let hash: Option<String> = if head.seq == 0 {
+            Some(dieuhanh_core::audit::GENESIS_HASH.to_string())
+        } else {
+            sqlx::query(
+                "SELECT a.hash FROM audit_log a JOIN units u ON u.id = a.unit_id WHERE u.code = $1 AND a.seq = $2",
+            )
+            .bind(&head.unit)
+            .bind(head.seq)
+            .fetch_optional(store.reader())
+            .await?
+            .map(|r| r.try_get("hash"))
+            .transpose()?
+        };
+        if hash.as_deref() != Some(head.hash.as_str()) {
+            broken.push(head.clone());
+        }
+    }
+    Ok(broken)
+}

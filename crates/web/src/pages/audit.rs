@@ -115,17 +115,6 @@ async fn body(state: &AppState, ctx: &PageCtx, params: Params) -> Result<Respons
     ))
 }
 
-/// The translated label of an audit action code, or the code itself.
-fn action_label(ctx: &PageCtx, action: &str) -> String {
-    let key = format!("action.{action}");
-    let label = ctx.t.get(&key);
-    if label == key {
-        action.to_string()
-    } else {
-        label.to_string()
-    }
-}
-
 /// A label from the translations, or the raw code when there is none.
 fn label(ctx: &PageCtx, prefix: &str, code: &str) -> String {
     let key = format!("{prefix}.{code}");

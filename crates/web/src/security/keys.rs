@@ -15,6 +15,7 @@ const SEAL_PREFIX: &str = "v1:";
 pub struct Keys {
     csrf: [u8; 32],
     seal: [u8; 32],
+    anchor: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -35,7 +36,13 @@ impl Keys {
         Keys {
             csrf: derive(master, "dieuhanh csrf v1"),
             seal: derive(master, "dieuhanh seal v1"),
+            anchor: derive(master, "dieuhanh audit anchor v1"),
         }
+    }
+
+    /// The key that authenticates audit anchors.
+    pub fn anchor_key(&self) -> &[u8; 32] {
+        &self.anchor
     }
 
     /// HMAC-SHA256 of `message` under the CSRF key, hex encoded.
