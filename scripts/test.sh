@@ -66,7 +66,7 @@ cargo test --workspace --locked
 if [ "$POSTGRES" = 1 ]; then
   say "integration and browser tests on PostgreSQL ($PG_URL)"
   DIEUHANH_TEST_DATABASE=postgres DIEUHANH_TEST_POSTGRES_URL="$PG_URL" \
-    cargo test --locked -p dieuhanh --tests
+    cargo test --workspace --locked --tests
 else
   banner "PostgreSQL is not reachable at $PG_URL: the PostgreSQL half of the suite was SKIPPED"
 fi
