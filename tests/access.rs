@@ -22,7 +22,8 @@ enum Caller {
 fn concrete(path: &str, officer_id: i64) -> String {
     let filled = path
         .replace("{code}", UNIT)
-        .replace("{id}", &officer_id.to_string());
+        .replace("{id}", &officer_id.to_string())
+        .replace("{year}", "2026");
     assert!(
         !filled.contains('{'),
         "add a sample value for the parameters of {path} to tests/access.rs"

@@ -234,3 +234,96 @@ async fn health_and_metrics() {
     assert_eq!(status, 200, "loopback clients may scrape");
     assert!(body.as_str().unwrap().contains("http_requests_total"));
 }
+
+#[tokio::test]
+async fn the_working_day_calendar_answers_deadlines() {
+    let app = TestApp::spawn().await;
+    // specs/vn-admin-rules.md §2.7.
+    for (from, days, due) in [
+        ("2026-04-24T16:10:00%2B07:00", 3, "2026-05-04"),
+        ("2026-02-11T03:00:00Z", 5, "2026-02-25"),
+        ("2026-11-20T09:00:00%2B07:00", 3, "2026-11-26"),
+        ("2026-01-09T11:00:00%2B07:00", 1, "2026-01-10"),
+        ("2026-08-21T08:30", 2, "2026-08-24"),
+        ("2026-12-31T14:00:00%2B07:00", 2, "2027-01-05"),
+        ("2026-02-13", 1, "2026-02-23"),
+    ] {
+        let (status, body) = app
+            .api_get(
+                None,
+                &format!("/api/v1/calendar/add-working-days?from={from}&days={days}"),
+            )
+            .await;
+        assert_eq!(status, 200, "{from}: {body}");
+        assert_eq!(body["due"], due, "{from} + {days}");
+    }
+    // 2026-04-30T20:00Z is already 1 May in Vietnam: the day of receipt is 1 May.
+    let (_, body) = app
+        .api_get(
+            None,
+            "/api/v1/calendar/add-working-days?from=2026-04-30T20:00:00Z&days=1",
+        )
+        .await;
+    assert_eq!(body["start_date"], "2026-05-01");
+    assert_eq!(body["due"], "2026-05-04");
+
+    for (query, status, code) in [
+        (
+            "from=2027-01-25T09:00:00%2B07:00&days=10",
+            422,
+            "calendar_incomplete",
+        ),
+        ("from=2024-06-03&days=1", 422, "calendar_unknown_year"),
+        ("from=yesterday&days=1", 400, "invalid_from"),
+        ("days=1", 400, "missing_from"),
+        ("from=2026-04-24&days=-1", 400, "invalid_days"),
+        ("from=2026-04-24&days=99999", 400, "invalid_days"),
+        ("from=2026-04-24", 400, "missing_days"),
+    ] {
+        let (s, body) = app
+            .api_get(None, &format!("/api/v1/calendar/add-working-days?{query}"))
+            .await;
+        assert_eq!(
+            (s, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{query}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_calendar_year_lists_its_days_with_sources() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app.api_get(None, "/api/v1/calendar/2026").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["complete"], true);
+    let days = body["days"].as_array().unwrap();
+    let find = |date: &str| days.iter().find(|d| d["date"] == date).unwrap().clone();
+    assert_eq!(find("2026-01-10")["kind"], "swap_work");
+    assert_eq!(find("2026-01-10")["working"], true);
+    assert_eq!(find("2026-04-27")["kind"], "make_up");
+    assert_eq!(find("2026-02-17")["kind"], "announced_tet_day");
+    assert!(
+        find("2026-02-17")["source"]
+            .as_str()
+            .unwrap()
+            .contains("9441")
+    );
+    let (_, body) = app.api_get(None, "/api/v1/calendar/2027").await;
+    assert_eq!(body["complete"], false);
+    assert_eq!(body["pending_from"], "2027-01-30");
+    let (status, body) = app.api_get(None, "/api/v1/calendar/2031").await;
+    assert_eq!(
+        (
+            status,
+            body["complete"].as_bool(),
+            body["days"].as_array().map(Vec::len)
+        ),
+        (200, Some(false), Some(0))
+    );
+    let (status, body) = app.api_get(None, "/api/v1/calendar/twenty").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_year"))
+    );
+}

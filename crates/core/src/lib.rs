@@ -2,6 +2,7 @@
 //! so it is tested without a database or a network.
 
 pub mod audit;
+pub mod calendar;
 pub mod geography;
 pub mod org;
 pub mod paging;

@@ -26,6 +26,10 @@ pub fn reference_data() -> ReferenceData<'static> {
     }
 }
 
+/// The public-sector working-day calendar shipped in `data/` (see `data/SOURCES.md`).
+pub const CALENDAR_YEARS_CSV: &str = include_str!("../../../data/vn-calendar-years.csv");
+pub const CALENDAR_DAYS_CSV: &str = include_str!("../../../data/vn-public-sector-calendar.csv");
+
 /// Unit boundaries shipped for a province, if any (HCMC only today).
 pub fn reference_boundaries(province_code: &str) -> Option<&'static str> {
     (province_code == HCMC_PROVINCE_CODE).then_some(include_str!(

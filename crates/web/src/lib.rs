@@ -74,7 +74,12 @@ pub async fn build_state(
     passwords: PasswordHashing,
 ) -> anyhow::Result<AppState> {
     let geography = load_geography(&store).await?;
+    let calendar = Arc::new(dieuhanh_core::calendar::Calendar::from_csv(
+        dieuhanh_store::seed::CALENDAR_YEARS_CSV,
+        dieuhanh_store::seed::CALENDAR_DAYS_CSV,
+    )?);
     Ok(AppState {
+        calendar,
         throttle: LoginThrottle::new(config.login_attempts_per_minute),
         store,
         config: Arc::new(config),
@@ -154,6 +159,18 @@ pub fn route_table() -> RouteTable {
         .add("GET", "/api/v1/units/{code}", Public, get(api::units::get))
         .add("GET", "/api/v1/people", SignedIn, get(api::people::list))
         .add("GET", "/api/v1/audit", SignedIn, get(api::audit::list))
+        .add(
+            "GET",
+            "/api/v1/calendar/add-working-days",
+            Public,
+            get(api::calendar::add_working_days),
+        )
+        .add(
+            "GET",
+            "/api/v1/calendar/{year}",
+            Public,
+            get(api::calendar::year),
+        )
         .add("GET", "/api/openapi.json", Public, get(api::openapi::serve))
         // Operations.
         .add("GET", "/healthz", Ops, get(ops::healthz))

@@ -59,5 +59,7 @@ pub struct AppState {
     pub passwords: PasswordHashing,
     pub throttle: LoginThrottle,
     pub geography: Option<Arc<Geography>>,
+    /// The working-day calendar every deadline is computed with.
+    pub calendar: Arc<dieuhanh_core::calendar::Calendar>,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
 }

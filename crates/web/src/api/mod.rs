@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod extract;
 pub mod openapi;
 pub mod people;

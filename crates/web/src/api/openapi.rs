@@ -16,11 +16,13 @@ use utoipa::{Modify, OpenApi};
         super::units::at,
         super::people::list,
         super::audit::list,
+        super::calendar::year,
+        super::calendar::add_working_days,
         crate::ops::healthz,
         crate::ops::metrics,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "ops"))
+    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "ops"))
 )]
 pub struct ApiDoc;
 
