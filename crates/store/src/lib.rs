@@ -6,6 +6,7 @@
 //! [`Dialect`]. Migrations are kept per dialect, in step, in `migrations/`.
 
 pub mod audit;
+pub mod calendar;
 mod filter;
 mod migrate;
 pub mod seed;
@@ -215,6 +216,8 @@ impl Store {
             "audit_log",
             "audit_head",
             "unit_boundaries",
+            "calendar_years",
+            "calendar_days",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::NotFound);

@@ -10,12 +10,20 @@ struct Step {
     postgres: &'static str,
 }
 
-const STEPS: &[Step] = &[Step {
-    version: 1,
-    description: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+const STEPS: &[Step] = &[
+    Step {
+        version: 1,
+        description: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Step {
+        version: 2,
+        description: "calendar",
+        sqlite: include_str!("../migrations/sqlite/0002_calendar.sql"),
+        postgres: include_str!("../migrations/postgres/0002_calendar.sql"),
+    },
+];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {
     Migrator::with_migrations(

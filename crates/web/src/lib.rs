@@ -74,10 +74,9 @@ pub async fn build_state(
     passwords: PasswordHashing,
 ) -> anyhow::Result<AppState> {
     let geography = load_geography(&store).await?;
-    let calendar = Arc::new(dieuhanh_core::calendar::Calendar::from_csv(
-        dieuhanh_store::seed::CALENDAR_YEARS_CSV,
-        dieuhanh_store::seed::CALENDAR_DAYS_CSV,
-    )?);
+    let calendar = Arc::new(std::sync::RwLock::new(Arc::new(
+        dieuhanh_store::calendar::load(&store).await?,
+    )));
     Ok(AppState {
         calendar,
         throttle: LoginThrottle::new(config.login_attempts_per_minute),

@@ -3,6 +3,7 @@
 use crate::security::keys::Keys;
 use crate::security::passwords::PasswordHashing;
 use crate::security::throttle::LoginThrottle;
+use dieuhanh_core::calendar::Calendar;
 use dieuhanh_core::geography::{BoundaryIndex, MapGeometry};
 use dieuhanh_store::Store;
 use std::sync::Arc;
@@ -51,6 +52,26 @@ pub struct Geography {
     pub map: MapGeometry,
 }
 
+impl AppState {
+    /// The calendar as it is now.
+    pub fn calendar(&self) -> Arc<Calendar> {
+        match self.calendar.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Re-reads the calendar from the store after a change.
+    pub async fn reload_calendar(&self) -> Result<(), dieuhanh_store::StoreError> {
+        let fresh = Arc::new(dieuhanh_store::calendar::load(&self.store).await?);
+        match self.calendar.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
@@ -59,7 +80,8 @@ pub struct AppState {
     pub passwords: PasswordHashing,
     pub throttle: LoginThrottle,
     pub geography: Option<Arc<Geography>>,
-    /// The working-day calendar every deadline is computed with.
-    pub calendar: Arc<dieuhanh_core::calendar::Calendar>,
+    /// The working-day calendar every deadline is computed with; replaced whole when an
+    /// administrator enters a year's notice.
+    pub calendar: Arc<std::sync::RwLock<Arc<Calendar>>>,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
 }

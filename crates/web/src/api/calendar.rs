@@ -53,7 +53,8 @@ pub async fn year(
                 format!("{year:?} is not a year from 1900 to 2999"),
             )
         })?;
-    let Some(known) = state.calendar.year(year) else {
+    let calendar = state.calendar();
+    let Some(known) = calendar.year(year) else {
         return Ok(Json(CalendarYearDto {
             year,
             complete: false,
@@ -182,7 +183,7 @@ pub async fn add_working_days(
             )
         })?;
     let due = state
-        .calendar
+        .calendar()
         .add_working_days(start_date, days)
         .map_err(calendar_error)?;
     Ok(Json(AddResult {
