@@ -2,6 +2,7 @@
 //! (`serve`, `migrate`, `init`, `user`, `audit`, `backup`).
 
 mod bench;
+mod calendar_cli;
 mod config;
 
 use anyhow::{Context, bail};
@@ -74,6 +75,9 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The working-day calendar (holiday notices).
+    #[command(subcommand)]
+    Calendar(calendar_cli::CalendarCommand),
     /// Time seeding, unit search, point lookup and login on a fresh database.
     Bench {
         /// Requests per scenario.
@@ -417,6 +421,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 to.display(),
                 anchor.mac
             );
+        }
+        Command::Calendar(cmd) => {
+            let s = settings(&cli.global, false, None)?;
+            let store = open(&s).await?;
+            calendar_cli::run(&store, cmd).await?;
         }
         Command::Bench { iterations } => {
             init_logging(Some("text"));

@@ -186,6 +186,7 @@ fn every_command_has_help() {
         vec!["audit", "verify", "--help"],
         vec!["audit", "anchor", "--help"],
         vec!["backup", "--help"],
+        vec!["calendar", "set", "--help"],
         vec!["bench", "--help"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_dieuhanh"))
@@ -198,4 +199,66 @@ fn every_command_has_help() {
             "{args:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_holiday_notice_is_entered_from_a_file() {
+    let (url, _db) = common::fresh_database().await;
+    assert!(run(&url, &["init"], &[]).status.success());
+    let shown = run(&url, &["calendar", "show"], &[]);
+    assert!(
+        text(&shown).contains("2026  complete")
+            && text(&shown).contains("2027  incomplete from 2027-01-30"),
+        "{}",
+        text(&shown)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("2028.txt");
+    std::fs::write(&file, "01/01/2028, statutory, Tết Dương lịch\n2028-01-24, announced_tet_day, Tết\n2028-01-03, swap_work, wrong\n").unwrap();
+    let bad = run(
+        &url,
+        &[
+            "calendar",
+            "set",
+            "2028",
+            "--notice",
+            file.to_str().unwrap(),
+            "--source",
+            "TB 2/TB-BNV",
+        ],
+        &[],
+    );
+    assert!(
+        !bad.status.success() && text(&bad).contains("line 3: swap work on weekday"),
+        "{}",
+        text(&bad)
+    );
+    std::fs::write(
+        &file,
+        "01/01/2028, statutory, Tết Dương lịch\n2028-01-24, announced_tet_day, Tết\n",
+    )
+    .unwrap();
+    let ok = run(
+        &url,
+        &[
+            "calendar",
+            "set",
+            "2028",
+            "--notice",
+            file.to_str().unwrap(),
+            "--source",
+            "TB 2/TB-BNV",
+            "--incomplete-from",
+            "01/04/2028",
+        ],
+        &[],
+    );
+    assert!(ok.status.success(), "{}", text(&ok));
+    let shown = run(&url, &["calendar", "show", "2028"], &[]);
+    assert!(
+        text(&shown).contains("2028-01-24, announced_tet_day, Tết"),
+        "{}",
+        text(&shown)
+    );
+    assert!(run(&url, &["audit", "verify"], &[]).status.success());
 }

@@ -677,3 +677,79 @@ async fn malformed_forms_and_ids_get_a_page_in_vietnamese() {
     assert_eq!(r.status().as_u16(), 413);
     assert!(r.text().await.unwrap().contains("quá lớn"));
 }
+
+#[tokio::test]
+async fn an_administrator_enters_a_years_holiday_notice() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let (status, html) = app.get(&admin, "/admin/calendar").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Lịch ngày làm việc")
+            && html.contains("2027")
+            && html.contains("Chưa đầy đủ")
+    );
+
+    // Before the notice, a deadline into February 2027 is refused, not guessed.
+    let url = "/api/v1/calendar/add-working-days?from=2027-02-03T09:00:00%2B07:00&days=3";
+    let (status, body) = app.api_get(None, url).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("calendar_incomplete"))
+    );
+
+    // A notice with mistakes is refused line by line and changes nothing.
+    let audit_before = app.audit_count().await;
+    let bad = "2027-02-04, announced_tet_day, Tết\n31/02/2027, announced_tet_day, Tết\n2027-02-08, swap_work, Tết";
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/calendar/2027",
+            "/admin/calendar/2027",
+            &[
+                ("source", "TB 1/TB-BNV"),
+                ("days", bad),
+                ("status", "complete"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Dòng 2: ngày không hợp lệ"), "{html}");
+    assert!(html.contains("Dòng 3: ngày làm bù phải là thứ Bảy hoặc Chủ nhật"));
+    assert_eq!(app.audit_count().await, audit_before);
+
+    let notice = "01/01/2027, statutory, Tết Dương lịch\n\
+                  2027-02-04, announced_tet_day, Tết\n2027-02-05, announced_tet_day, Tết\n\
+                  2027-02-08, announced_tet_day, Tết\n2027-02-09, announced_tet_day, Tết\n2027-02-10, announced_tet_day, Tết\n\
+                  2027-04-16, statutory, Giỗ Tổ\n2027-04-30, statutory, Chiến thắng\n2027-05-01, statutory, Lao động\n\
+                  2027-05-03, make_up, Nghỉ bù\n2027-09-02, statutory, Quốc khánh\n2027-09-03, statutory, Quốc khánh\n\
+                  2027-11-24, statutory, Văn hóa";
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/calendar/2027",
+            "/admin/calendar/2027",
+            &[
+                ("source", "TB 1/TB-BNV"),
+                ("days", notice),
+                ("status", "complete"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("Đã lưu lịch năm 2027"));
+    // Wed 3/2 + 3 working days: 4–5/2 and 8–10/2 are Tết, the weekend too → Thu 11, Fri 12, Mon 15.
+    let (status, body) = app.api_get(None, url).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["due"], "2027-02-15");
+    let (_, year) = app.api_get(None, "/api/v1/calendar/2027").await;
+    assert_eq!(year["complete"], true);
+    assert_eq!(year["days"][1]["source"], "TB 1/TB-BNV");
+    let (_, html) = app.get(&admin, "/audit").await;
+    assert!(html.contains("Nhập thông báo lịch nghỉ"));
+
+    // Officials who are not administrators cannot reach the page.
+    let officer = app.signed_in("benthanh.lanhdao").await;
+    assert_eq!(app.get(&officer, "/admin/calendar/2027").await.0, 403);
+}

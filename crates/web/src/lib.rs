@@ -148,6 +148,20 @@ pub fn route_table() -> RouteTable {
             Admin,
             post(pages::admin::reset_password),
         )
+        .add("GET", "/admin/calendar", Admin, get(pages::calendar::index))
+        .add("GET", "/admin/calendar/go", Admin, get(pages::calendar::go))
+        .add(
+            "GET",
+            "/admin/calendar/{year}",
+            Admin,
+            get(pages::calendar::edit),
+        )
+        .add(
+            "POST",
+            "/admin/calendar/{year}",
+            Admin,
+            post(pages::calendar::save),
+        )
         .add("GET", "/static/app.css", Public, get(ops::stylesheet))
         .add("GET", "/favicon.svg", Public, get(ops::favicon))
         // API.

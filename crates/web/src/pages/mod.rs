@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod calendar;
 pub mod home;
 pub mod login;
 pub mod map;
