@@ -9,3 +9,4 @@ pub mod paging;
 pub mod policy;
 pub mod text;
 pub mod time;
+pub mod workflow;

@@ -1,0 +1,449 @@
+//! One engine for every kind of work item (tasks, obstacles, report obligations, and
+//! later dossiers and citizen reports): a kind is *declared* as states, actions, who may
+//! take each action, and what each state does to the clock. The engine checks a
+//! transition and computes the SLA status from the working-day calendar. No I/O.
+
+use crate::calendar::{Calendar, CalendarError};
+use jiff::civil::Date;
+
+/// What a state does to the deadline clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// Time counts against the deadline.
+    Running,
+    /// Time does not count (e.g. waiting for the citizen to supplement a dossier).
+    Paused,
+    /// The item is finished; the clock stopped at the transition into this state.
+    Stopped,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateSpec {
+    pub name: &'static str,
+    pub clock: Clock,
+}
+
+/// Who stands in what relation to an item: the engine's notion of "role".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// An official of the unit that issued the item (e.g. the city for a directive).
+    Issuer,
+    /// The leader of the accountable unit.
+    OwnerLeader,
+    /// An official of the accountable unit.
+    OwnerOfficial,
+    /// The official the item is assigned to.
+    Assignee,
+    /// An official of a co-operating unit.
+    Cooperator,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionSpec {
+    pub name: &'static str,
+    pub from: &'static [&'static str],
+    pub to: &'static str,
+    pub by: &'static [Relation],
+    /// Whether the action needs a written reason (refusals, cancellations, extensions).
+    pub needs_reason: bool,
+}
+
+/// A declared kind of work item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindSpec {
+    pub kind: &'static str,
+    pub initial: &'static str,
+    pub states: &'static [StateSpec],
+    pub actions: &'static [ActionSpec],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("{kind} has no action {action}")]
+    UnknownAction { kind: &'static str, action: String },
+    #[error("{action} is not possible while the item is {state}")]
+    NotInThisState { action: &'static str, state: String },
+    #[error("you may not {action} this item")]
+    NotPermitted { action: &'static str },
+    #[error("{action} needs a reason")]
+    ReasonRequired { action: &'static str },
+}
+
+/// An accepted transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub action: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub clock: Clock,
+}
+
+impl KindSpec {
+    pub fn state(&self, name: &str) -> Option<&StateSpec> {
+        self.states.iter().find(|s| s.name == name)
+    }
+
+    pub fn action(&self, name: &str) -> Option<&ActionSpec> {
+        self.actions.iter().find(|a| a.name == name)
+    }
+
+    /// The actions someone with `relations` may take from `state`.
+    pub fn available(&self, state: &str, relations: &[Relation]) -> Vec<&'static str> {
+        self.actions
+            .iter()
+            .filter(|a| a.from.contains(&state) && a.by.iter().any(|r| relations.contains(r)))
+            .map(|a| a.name)
+            .collect()
+    }
+
+    /// Checks that `action` may be taken from `state` by someone with `relations`.
+    pub fn apply(
+        &self,
+        state: &str,
+        action: &str,
+        relations: &[Relation],
+        reason: Option<&str>,
+    ) -> Result<Transition, TransitionError> {
+        let spec = self
+            .action(action)
+            .ok_or_else(|| TransitionError::UnknownAction {
+                kind: self.kind,
+                action: action.to_string(),
+            })?;
+        let from = spec.from.iter().find(|s| **s == state).ok_or_else(|| {
+            TransitionError::NotInThisState {
+                action: spec.name,
+                state: state.to_string(),
+            }
+        })?;
+        if !spec.by.iter().any(|r| relations.contains(r)) {
+            return Err(TransitionError::NotPermitted { action: spec.name });
+        }
+        if spec.needs_reason && reason.is_none_or(|r| r.trim().is_empty()) {
+            return Err(TransitionError::ReasonRequired { action: spec.name });
+        }
+        let clock = self
+            .state(spec.to)
+            .map(|s| s.clock)
+            .unwrap_or(Clock::Running);
+        Ok(Transition {
+            action: spec.name,
+            from,
+            to: spec.to,
+            clock,
+        })
+    }
+
+    /// Every declared name refers to a declared state (checked by tests for each kind).
+    pub fn is_consistent(&self) -> bool {
+        let known = |s: &str| self.state(s).is_some();
+        known(self.initial)
+            && self
+                .actions
+                .iter()
+                .all(|a| known(a.to) && a.from.iter().all(|f| known(f)))
+    }
+}
+
+/// How an item stands against its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sla {
+    OnTrack,
+    DueSoon,
+    Overdue,
+    DoneOnTime,
+    DoneLate,
+}
+
+impl Sla {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sla::OnTrack => "on_track",
+            Sla::DueSoon => "due_soon",
+            Sla::Overdue => "overdue",
+            Sla::DoneOnTime => "done_on_time",
+            Sla::DoneLate => "done_late",
+        }
+    }
+}
+
+/// The SLA status of an item due at the end of `due`: finished (on `done`) on time or
+/// late; otherwise overdue after `due`, due soon within `soon` working days of `today`,
+/// on track before that.
+pub fn sla(
+    calendar: &Calendar,
+    due: Date,
+    done: Option<Date>,
+    today: Date,
+    soon: u32,
+) -> Result<Sla, CalendarError> {
+    if let Some(done) = done {
+        return Ok(if done <= due {
+            Sla::DoneOnTime
+        } else {
+            Sla::DoneLate
+        });
+    }
+    if today > due {
+        return Ok(Sla::Overdue);
+    }
+    let left = calendar.working_days_between(today, due)?;
+    Ok(if left <= i64::from(soon) {
+        Sla::DueSoon
+    } else {
+        Sla::OnTrack
+    })
+}
+
+/// A task of a directive (issue: direction): assigned to a unit, worked, reported,
+/// accepted by the issuer; extensions asked and decided; cancellable by the issuer.
+pub const TASK: KindSpec = {
+    use Relation::*;
+    KindSpec {
+        kind: "task",
+        initial: "received",
+        states: &[
+            StateSpec {
+                name: "received",
+                clock: Clock::Running,
+            },
+            StateSpec {
+                name: "in_progress",
+                clock: Clock::Running,
+            },
+            StateSpec {
+                name: "extension_requested",
+                clock: Clock::Running,
+            },
+            StateSpec {
+                name: "completion_requested",
+                clock: Clock::Running,
+            },
+            StateSpec {
+                name: "done",
+                clock: Clock::Stopped,
+            },
+            StateSpec {
+                name: "cancelled",
+                clock: Clock::Stopped,
+            },
+        ],
+        actions: &[
+            ActionSpec {
+                name: "assign",
+                from: &["received", "in_progress"],
+                to: "in_progress",
+                by: &[OwnerLeader],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "report_progress",
+                from: &["received", "in_progress"],
+                to: "in_progress",
+                by: &[OwnerLeader, Assignee],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "request_extension",
+                from: &["received", "in_progress"],
+                to: "extension_requested",
+                by: &[OwnerLeader, Assignee],
+                needs_reason: true,
+            },
+            ActionSpec {
+                name: "grant_extension",
+                from: &["extension_requested"],
+                to: "in_progress",
+                by: &[Issuer],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "refuse_extension",
+                from: &["extension_requested"],
+                to: "in_progress",
+                by: &[Issuer],
+                needs_reason: true,
+            },
+            ActionSpec {
+                name: "request_completion",
+                from: &["in_progress"],
+                to: "completion_requested",
+                by: &[OwnerLeader, Assignee],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "accept_completion",
+                from: &["completion_requested"],
+                to: "done",
+                by: &[Issuer],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "reject_completion",
+                from: &["completion_requested"],
+                to: "in_progress",
+                by: &[Issuer],
+                needs_reason: true,
+            },
+            ActionSpec {
+                name: "cancel",
+                from: &[
+                    "received",
+                    "in_progress",
+                    "extension_requested",
+                    "completion_requested",
+                ],
+                to: "cancelled",
+                by: &[Issuer],
+                needs_reason: true,
+            },
+        ],
+    }
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_task_kind_is_consistent() {
+        assert!(TASK.is_consistent());
+    }
+
+    #[test]
+    fn a_task_goes_from_receipt_to_acceptance() {
+        let t = TASK
+            .apply("received", "assign", &[Relation::OwnerLeader], None)
+            .unwrap();
+        assert_eq!(
+            (t.from, t.to, t.clock),
+            ("received", "in_progress", Clock::Running)
+        );
+        let t = TASK
+            .apply(
+                "in_progress",
+                "request_completion",
+                &[Relation::Assignee],
+                None,
+            )
+            .unwrap();
+        assert_eq!(t.to, "completion_requested");
+        let t = TASK
+            .apply(
+                "completion_requested",
+                "accept_completion",
+                &[Relation::Issuer],
+                None,
+            )
+            .unwrap();
+        assert_eq!((t.to, t.clock), ("done", Clock::Stopped));
+    }
+
+    #[test]
+    fn invalid_transitions_are_refused_with_the_reason() {
+        assert_eq!(
+            TASK.apply("done", "report_progress", &[Relation::Assignee], None),
+            Err(TransitionError::NotInThisState {
+                action: "report_progress",
+                state: "done".into()
+            })
+        );
+        assert_eq!(
+            TASK.apply(
+                "completion_requested",
+                "accept_completion",
+                &[Relation::OwnerLeader],
+                None
+            ),
+            Err(TransitionError::NotPermitted {
+                action: "accept_completion"
+            })
+        );
+        assert_eq!(
+            TASK.apply("in_progress", "cancel", &[Relation::Issuer], Some("  ")),
+            Err(TransitionError::ReasonRequired { action: "cancel" })
+        );
+        assert!(matches!(
+            TASK.apply("in_progress", "fly", &[Relation::Issuer], None),
+            Err(TransitionError::UnknownAction { .. })
+        ));
+        assert_eq!(
+            TASK.available("completion_requested", &[Relation::Issuer]),
+            ["accept_completion", "reject_completion", "cancel"]
+        );
+        assert!(
+            TASK.available("done", &[Relation::Issuer, Relation::OwnerLeader])
+                .is_empty()
+        );
+    }
+
+    fn calendar() -> Calendar {
+        Calendar::from_csv(
+            include_str!("../../../data/vn-calendar-years.csv"),
+            include_str!("../../../data/vn-public-sector-calendar.csv"),
+        )
+        .unwrap()
+    }
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn sla_status_follows_the_working_day_calendar() {
+        let c = calendar();
+        let due = d("2026-05-04");
+        // 24/4 to 4/5 is three working days (27/4, 30/4 and 1/5 are off).
+        assert_eq!(
+            sla(&c, due, None, d("2026-04-24"), 3).unwrap(),
+            Sla::DueSoon
+        );
+        assert_eq!(
+            sla(&c, due, None, d("2026-04-24"), 2).unwrap(),
+            Sla::OnTrack
+        );
+        assert_eq!(
+            sla(&c, due, None, d("2026-05-04"), 0).unwrap(),
+            Sla::DueSoon
+        );
+        assert_eq!(
+            sla(&c, due, None, d("2026-05-05"), 3).unwrap(),
+            Sla::Overdue
+        );
+        assert_eq!(
+            sla(&c, due, Some(d("2026-05-04")), d("2026-06-01"), 3).unwrap(),
+            Sla::DoneOnTime
+        );
+        assert_eq!(
+            sla(&c, due, Some(d("2026-05-05")), d("2026-05-05"), 3).unwrap(),
+            Sla::DoneLate
+        );
+    }
+
+    proptest! {
+        /// Whatever sequence of actions anyone attempts, the item is always in a
+        /// declared state, and nothing leaves a finished state.
+        #[test]
+        fn random_action_sequences_keep_the_state_machine_sound(
+            steps in proptest::collection::vec((0usize..9, 0usize..5, proptest::bool::ANY), 0..40)
+        ) {
+            let relations = [Relation::Issuer, Relation::OwnerLeader, Relation::OwnerOfficial, Relation::Assignee, Relation::Cooperator];
+            let mut state: &str = TASK.initial;
+            for (a, r, with_reason) in steps {
+                let action = TASK.actions[a].name;
+                let before = state;
+                match TASK.apply(state, action, &[relations[r]], with_reason.then_some("lý do")) {
+                    Ok(t) => {
+                        prop_assert_eq!(t.from, before);
+                        prop_assert!(TASK.state(before).unwrap().clock != Clock::Stopped);
+                        state = t.to;
+                    }
+                    Err(_) => prop_assert_eq!(state, before),
+                }
+                prop_assert!(TASK.state(state).is_some());
+            }
+        }
+    }
+}
