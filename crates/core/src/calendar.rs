@@ -273,6 +273,19 @@ impl Calendar {
     }
 }
 
+impl Calendar {
+    /// Working days between two instants (UTC epoch microseconds), counted on their
+    /// dates in Vietnam time: the working days in (date of `from`, date of `to`].
+    pub fn working_days_between_instants(
+        &self,
+        from_us: i64,
+        to_us: i64,
+    ) -> Result<i64, CalendarError> {
+        let date = |us| crate::time::vn_date(us).ok_or(CalendarError::UnknownYear(0));
+        self.working_days_between(date(from_us)?, date(to_us)?)
+    }
+}
+
 /// A problem with one line of a notice being entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeLineError {
@@ -523,6 +536,13 @@ mod tests {
     #[test]
     fn working_days_between_counts_the_interval() {
         let c = calendar();
+        let us = |s: &str| s.parse::<jiff::Timestamp>().unwrap().as_microsecond();
+        // 2026-04-23T20:00Z is already Friday 24/4 in Vietnam.
+        assert_eq!(
+            c.working_days_between_instants(us("2026-04-23T20:00:00Z"), us("2026-05-04T02:00:00Z"))
+                .unwrap(),
+            3
+        );
         assert_eq!(
             c.working_days_between(d("2026-04-24"), d("2026-05-04"))
                 .unwrap(),

@@ -21,6 +21,12 @@ fn to_zoned(at_us: i64) -> Option<jiff::ZonedDateTime> {
         .map(|t| t.to_zoned_datetime(zone()))
 }
 
+/// The legal date of an instant: its calendar date in Vietnam time
+/// (specs/vn-admin-rules.md §1.1).
+pub fn vn_date(at_us: i64) -> Option<jiff::civil::Date> {
+    to_zoned(at_us).map(|z| z.date())
+}
+
 /// `dd/mm/yyyy` in Vietnam time.
 pub fn format_date(at_us: i64) -> String {
     to_zoned(at_us)
