@@ -749,6 +749,11 @@ async fn an_administrator_enters_a_years_holiday_notice() {
     let (_, html) = app.get(&admin, "/audit").await;
     assert!(html.contains("Nhập thông báo lịch nghỉ"));
 
+    // A year not entered yet is pre-filled from the law and the lunar calendar.
+    let (_, html) = app.get(&admin, "/admin/calendar/2029").await;
+    assert!(html.contains("# Tết Nguyên Đán: 13/02/2029"), "{html}");
+    assert!(html.contains("2029-04-23, statutory, Giỗ Tổ Hùng Vương"));
+
     // Officials who are not administrators cannot reach the page.
     let officer = app.signed_in("benthanh.lanhdao").await;
     assert_eq!(app.get(&officer, "/admin/calendar/2027").await.0, 403);

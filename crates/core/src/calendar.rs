@@ -286,6 +286,68 @@ impl Calendar {
     }
 }
 
+/// The holidays the law fixes for `year`, to pre-fill a notice before it is issued:
+/// Labour Code 2019 art. 112(1) (1/1, Giỗ Tổ on lunar 10/3, 30/4, 1/5, 2/9) and, from
+/// 2026, Culture Day 24/11 (Nghị quyết 28/2026/QH16); a make-up day off for each
+/// art. 112(1) holiday on a weekend (art. 111(3)), not for Culture Day. The Tết days and
+/// the day beside 2/9 are chosen by each year's notice and are not guessed here.
+pub fn statutory_days(year: i16) -> Vec<SpecialDay> {
+    let law = "Bộ luật Lao động 2019 art. 112(1)";
+    let on = |month: i8, day: i8| Date::new(year, month, day).ok();
+    let mut fixed = vec![
+        (on(1, 1), "Tết Dương lịch", law),
+        (
+            crate::lunar::gio_to(i32::from(year)),
+            "Giỗ Tổ Hùng Vương",
+            law,
+        ),
+        (on(4, 30), "Ngày Chiến thắng", law),
+        (on(5, 1), "Ngày Quốc tế Lao động", law),
+        (on(9, 2), "Quốc khánh", law),
+    ];
+    let labour_code_days: Vec<Date> = fixed.iter().filter_map(|(d, _, _)| *d).collect();
+    if year >= 2026 {
+        fixed.push((
+            on(11, 24),
+            "Ngày Văn hóa Việt Nam",
+            "Nghị quyết 28/2026/QH16 art. 2",
+        ));
+    }
+    let mut days: Vec<SpecialDay> = fixed
+        .into_iter()
+        .filter_map(|(date, name, source)| {
+            Some(SpecialDay {
+                date: date?,
+                kind: DayKind::Statutory,
+                name: name.to_string(),
+                source: source.to_string(),
+            })
+        })
+        .collect();
+    let mut taken: Vec<Date> = days.iter().map(|d| d.date).collect();
+    for holiday in labour_code_days {
+        if !matches!(holiday.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            continue;
+        }
+        let mut d = holiday;
+        while let Ok(next) = d.tomorrow() {
+            d = next;
+            if !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) && !taken.contains(&d) {
+                break;
+            }
+        }
+        taken.push(d);
+        days.push(SpecialDay {
+            date: d,
+            kind: DayKind::MakeUp,
+            name: format!("Nghỉ bù {}", holiday.strftime("%d/%m")),
+            source: "Bộ luật Lao động 2019 art. 111(3)".to_string(),
+        });
+    }
+    days.sort_by_key(|d| d.date);
+    days
+}
+
 /// A problem with one line of a notice being entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeLineError {
@@ -417,6 +479,42 @@ pub fn format_notice(days: &[SpecialDay]) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn statutory_days_are_pre_filled_from_the_law() {
+        let days = statutory_days(2027);
+        let got: Vec<(String, &str)> = days
+            .iter()
+            .map(|d| (d.date.to_string(), d.kind.as_str()))
+            .collect();
+        // specs/vn-admin-rules.md §1.3, row 2027.
+        let expected = [
+            ("2027-01-01", "statutory"),
+            ("2027-04-16", "statutory"),
+            ("2027-04-30", "statutory"),
+            ("2027-05-01", "statutory"),
+            ("2027-05-03", "make_up"),
+            ("2027-09-02", "statutory"),
+            ("2027-11-24", "statutory"),
+        ];
+        assert_eq!(got, expected.map(|(d, k)| (d.to_string(), k)));
+        // 2026: Giỗ Tổ on Sunday 26/4 → nghỉ bù Monday 27/4, as TB 9441 says.
+        let days = statutory_days(2026);
+        assert!(
+            days.iter()
+                .any(|d| d.date == d_("2026-04-27") && d.kind == DayKind::MakeUp)
+        );
+        // 2025: no Culture Day yet.
+        assert!(
+            statutory_days(2025)
+                .iter()
+                .all(|d| d.date != d_("2025-11-24"))
+        );
+    }
+
+    fn d_(s: &str) -> Date {
+        s.parse().unwrap()
+    }
 
     #[test]
     fn notices_are_read_line_by_line_with_every_problem_reported() {

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod geography;
+pub mod lunar;
 pub mod org;
 pub mod paging;
 pub mod policy;

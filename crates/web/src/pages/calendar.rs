@@ -99,13 +99,23 @@ fn form_for(year: i16, known: Option<&YearCalendar>) -> YearForm {
                 .map(|d| dieuhanh_core::time::format_civil_date(&d.to_string()))
                 .unwrap_or_default(),
         },
-        None => YearForm {
-            year: year.to_string(),
-            source: String::new(),
-            days: String::new(),
-            complete: false,
-            pending_from: String::new(),
-        },
+        // A year not entered yet: pre-filled with the days the law fixes, and Tết's
+        // date for the administrator to enter the five announced days around it.
+        None => {
+            let tet = dieuhanh_core::lunar::tet(i32::from(year))
+                .map(|d| format!("# Tết Nguyên Đán: {}\n", d.strftime("%d/%m/%Y")))
+                .unwrap_or_default();
+            YearForm {
+                year: year.to_string(),
+                source: String::new(),
+                days: format!(
+                    "{tet}{}",
+                    format_notice(&dieuhanh_core::calendar::statutory_days(year))
+                ),
+                complete: false,
+                pending_from: String::new(),
+            }
+        }
     }
 }
 
