@@ -588,6 +588,57 @@ mod tests {
         );
     }
 
+    /// Every day of 2025 and 2026 against the spec's table (§1.3): the weekdays off and
+    /// the weekend days worked; every other day follows the Monday–Friday week.
+    #[test]
+    fn the_2025_and_2026_calendars_day_by_day() {
+        let c = calendar();
+        let weekdays_off = [
+            "2025-01-01",
+            "2025-01-27",
+            "2025-01-28",
+            "2025-01-29",
+            "2025-01-30",
+            "2025-01-31",
+            "2025-04-07",
+            "2025-04-30",
+            "2025-05-01",
+            "2025-05-02",
+            "2025-09-01",
+            "2025-09-02",
+            "2026-01-01",
+            "2026-01-02",
+            "2026-02-16",
+            "2026-02-17",
+            "2026-02-18",
+            "2026-02-19",
+            "2026-02-20",
+            "2026-04-27",
+            "2026-04-30",
+            "2026-05-01",
+            "2026-08-31",
+            "2026-09-01",
+            "2026-09-02",
+            "2026-11-24",
+        ]
+        .map(d);
+        let weekends_worked = ["2025-04-26", "2026-01-10", "2026-08-22"].map(d);
+        let mut day = d("2025-01-01");
+        let mut checked = 0;
+        while day.year() <= 2026 {
+            let weekend = matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday);
+            let expected = if weekend {
+                weekends_worked.contains(&day)
+            } else {
+                !weekdays_off.contains(&day)
+            };
+            assert_eq!(c.is_working_day(day).unwrap(), expected, "{day}");
+            day = day.tomorrow().unwrap();
+            checked += 1;
+        }
+        assert_eq!(checked, 730);
+    }
+
     #[test]
     fn notices_make_days_off_and_working_saturdays() {
         let c = calendar();
