@@ -77,6 +77,10 @@ pub enum Action {
     ManageUsers,
     /// Verify the audit chain and read operational data.
     Operate,
+    /// See directives and work items (a unit: those it is accountable for or issued).
+    ViewWork,
+    /// Issue a directive to units.
+    IssueDirective,
 }
 
 /// Which units' records a principal may read for an action: the filter every list
@@ -112,6 +116,10 @@ pub fn scope(principal: &Principal, action: Action) -> Scope {
             Scope::Unit(principal.unit_id)
         }
         (Action::ViewAudit, Citizen) => Scope::OwnActions(principal.user_id),
+        (Action::ViewWork | Action::IssueDirective, CityLeader) => Scope::All,
+        (Action::ViewWork, DepartmentOfficer | UnitLeader | UnitOfficer) => {
+            Scope::Unit(principal.unit_id)
+        }
         _ => Scope::Nothing,
     }
 }
@@ -191,6 +199,31 @@ mod tests {
         assert_eq!(scope(&me, Action::ViewAudit), Scope::OwnActions(7));
         assert!(!allows(&me, Action::ViewPeople, 1));
         assert!(!allows(&me, Action::ViewAudit, 1));
+    }
+
+    #[test]
+    fn work_is_seen_by_its_units_and_issued_by_city_leaders() {
+        assert_eq!(
+            scope(&p(Role::UnitOfficer, WARD_A), Action::ViewWork),
+            Scope::Unit(WARD_A)
+        );
+        assert_eq!(scope(&p(Role::CityLeader, 1), Action::ViewWork), Scope::All);
+        assert_eq!(
+            scope(&p(Role::Citizen, 1), Action::ViewWork),
+            Scope::Nothing
+        );
+        assert!(allows_global(
+            &p(Role::CityLeader, 1),
+            Action::IssueDirective
+        ));
+        assert!(!allows_global(
+            &p(Role::UnitLeader, WARD_A),
+            Action::IssueDirective
+        ));
+        assert!(!allows_global(
+            &p(Role::DepartmentOfficer, DEPT),
+            Action::IssueDirective
+        ));
     }
 
     #[test]

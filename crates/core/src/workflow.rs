@@ -145,6 +145,39 @@ impl KindSpec {
     }
 }
 
+/// The relations a principal has to an item accountable to `owner_unit`, issued by
+/// `issuer_unit` and assigned to `assignee`.
+pub fn relations(
+    principal: &crate::policy::Principal,
+    owner_unit: i64,
+    issuer_unit: i64,
+    assignee: Option<i64>,
+) -> Vec<Relation> {
+    use crate::policy::Role;
+    let role = principal.role;
+    let mut out = Vec::new();
+    if principal.unit_id == issuer_unit
+        && matches!(
+            role,
+            Role::CityLeader | Role::DepartmentOfficer | Role::UnitLeader
+        )
+    {
+        out.push(Relation::Issuer);
+    }
+    if principal.unit_id == owner_unit {
+        if matches!(role, Role::UnitLeader | Role::DepartmentOfficer) {
+            out.push(Relation::OwnerLeader);
+        }
+        if role.is_official() {
+            out.push(Relation::OwnerOfficial);
+        }
+    }
+    if assignee == Some(principal.user_id) {
+        out.push(Relation::Assignee);
+    }
+    out
+}
+
 /// How an item stands against its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -389,6 +422,45 @@ mod tests {
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn relations_follow_unit_role_and_assignment() {
+        use crate::policy::{Principal, Role};
+        let leader = Principal {
+            user_id: 1,
+            role: Role::UnitLeader,
+            unit_id: 10,
+        };
+        assert_eq!(
+            relations(&leader, 10, 1, None),
+            [Relation::OwnerLeader, Relation::OwnerOfficial]
+        );
+        let officer = Principal {
+            user_id: 2,
+            role: Role::UnitOfficer,
+            unit_id: 10,
+        };
+        assert_eq!(
+            relations(&officer, 10, 1, Some(2)),
+            [Relation::OwnerOfficial, Relation::Assignee]
+        );
+        assert!(
+            relations(&officer, 11, 1, None).is_empty(),
+            "another unit's task"
+        );
+        let city = Principal {
+            user_id: 3,
+            role: Role::CityLeader,
+            unit_id: 1,
+        };
+        assert_eq!(relations(&city, 10, 1, None), [Relation::Issuer]);
+        let citizen = Principal {
+            user_id: 4,
+            role: Role::Citizen,
+            unit_id: 1,
+        };
+        assert!(relations(&citizen, 10, 1, None).is_empty());
     }
 
     #[test]

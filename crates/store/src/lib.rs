@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod direction;
 mod filter;
 mod migrate;
 pub mod seed;

@@ -23,6 +23,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0002_calendar.sql"),
         postgres: include_str!("../migrations/postgres/0002_calendar.sql"),
     },
+    Step {
+        version: 3,
+        description: "direction",
+        sqlite: include_str!("../migrations/sqlite/0003_direction.sql"),
+        postgres: include_str!("../migrations/postgres/0003_direction.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

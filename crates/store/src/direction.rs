@@ -1,0 +1,410 @@
+//! Directives and the work items they fan out to, with each item's event history.
+//! Every change is audited on the unit it belongs to, in the same transaction.
+
+use crate::audit::{AuditEvent, append};
+use crate::filter::{Filter, Value};
+use crate::{Result, Store, StoreError, Tx};
+use dieuhanh_core::paging::Page;
+use dieuhanh_core::text::fold;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+pub struct NewDirective<'a> {
+    /// The issuing unit.
+    pub unit_id: i64,
+    pub doc_number: &'a str,
+    /// `YYYY-MM-DD`.
+    pub doc_date: &'a str,
+    pub signer: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    /// `YYYY-MM-DD`.
+    pub due_date: &'a str,
+    pub priority: &'a str,
+    pub created_by: i64,
+    /// The accountable units, one task each.
+    pub unit_ids: &'a [i64],
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Directive {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub doc_number: String,
+    pub doc_date: String,
+    pub signer: String,
+    pub title: String,
+    pub summary: String,
+    pub due_date: String,
+    pub created_at_us: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WorkItem {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub kind: String,
+    pub state: String,
+    pub directive_id: Option<i64>,
+    pub issuer_unit_id: i64,
+    pub title: String,
+    pub priority: String,
+    pub due_date: String,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub progress: i64,
+    pub created_at_us: i64,
+    pub closed_on: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ItemEvent {
+    pub seq: i64,
+    pub at_us: i64,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub note: String,
+    pub progress: Option<i64>,
+}
+
+const DIRECTIVE_COLUMNS: &str = "d.id, d.unit_id, u.name AS unit_name, d.doc_number, d.doc_date, d.signer, d.title, \
+     d.summary, d.due_date, d.created_at_us";
+const DIRECTIVE_FROM: &str = "directives d JOIN units u ON u.id = d.unit_id";
+
+const ITEM_COLUMNS: &str = "w.id, w.unit_id, u.code AS unit_code, u.name AS unit_name, w.kind, w.state, w.directive_id, \
+     w.issuer_unit_id, w.title, w.priority, w.due_date, w.assignee_id, p.full_name AS assignee_name, w.progress, \
+     w.created_at_us, w.closed_on";
+const ITEM_FROM: &str =
+    "work_items w JOIN units u ON u.id = w.unit_id LEFT JOIN users p ON p.id = w.assignee_id";
+
+fn directive_row(r: &AnyRow) -> Result<Directive> {
+    Ok(Directive {
+        id: r.try_get("id")?,
+        unit_id: r.try_get("unit_id")?,
+        unit_name: r.try_get("unit_name")?,
+        doc_number: r.try_get("doc_number")?,
+        doc_date: r.try_get("doc_date")?,
+        signer: r.try_get("signer")?,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        due_date: r.try_get("due_date")?,
+        created_at_us: r.try_get("created_at_us")?,
+    })
+}
+
+fn item_row(r: &AnyRow) -> Result<WorkItem> {
+    Ok(WorkItem {
+        id: r.try_get("id")?,
+        unit_id: r.try_get("unit_id")?,
+        unit_code: r.try_get("unit_code")?,
+        unit_name: r.try_get("unit_name")?,
+        kind: r.try_get("kind")?,
+        state: r.try_get("state")?,
+        directive_id: r.try_get("directive_id")?,
+        issuer_unit_id: r.try_get("issuer_unit_id")?,
+        title: r.try_get("title")?,
+        priority: r.try_get("priority")?,
+        due_date: r.try_get("due_date")?,
+        assignee_id: r.try_get("assignee_id")?,
+        assignee_name: r.try_get("assignee_name")?,
+        progress: r.try_get("progress")?,
+        created_at_us: r.try_get("created_at_us")?,
+        closed_on: r.try_get("closed_on")?,
+    })
+}
+
+/// Records a directive and one task per accountable unit, in one transaction.
+pub async fn create_directive(
+    tx: &mut Tx,
+    new: &NewDirective<'_>,
+    initial_state: &str,
+) -> Result<i64> {
+    let now = dieuhanh_core::time::now_us();
+    let id: i64 = sqlx::query(
+        "INSERT INTO directives (unit_id, doc_number, doc_date, signer, title, title_folded, summary, due_date, created_by, created_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(new.unit_id)
+    .bind(new.doc_number)
+    .bind(new.doc_date)
+    .bind(new.signer)
+    .bind(new.title)
+    .bind(fold(new.title))
+    .bind(new.summary)
+    .bind(new.due_date)
+    .bind(new.created_by)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    append(
+        tx,
+        AuditEvent {
+            unit_id: new.unit_id,
+            actor_id: Some(new.created_by),
+            entity: "directive",
+            entity_id: id.to_string(),
+            action: "directive.issue",
+            summary: json!({"after": {"doc_number": new.doc_number, "title": new.title, "due_date": new.due_date, "units": new.unit_ids.len()}}),
+        },
+    )
+    .await?;
+    for &unit_id in new.unit_ids {
+        let item_id: i64 = sqlx::query(
+            "INSERT INTO work_items (unit_id, kind, state, directive_id, issuer_unit_id, title, priority, due_date, progress, created_at_us) \
+             VALUES ($1, 'task', $2, $3, $4, $5, $6, $7, 0, $8) RETURNING id",
+        )
+        .bind(unit_id)
+        .bind(initial_state)
+        .bind(id)
+        .bind(new.unit_id)
+        .bind(new.title)
+        .bind(new.priority)
+        .bind(new.due_date)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+        insert_event(
+            tx,
+            unit_id,
+            item_id,
+            1,
+            Some(new.created_by),
+            "create",
+            "",
+            initial_state,
+            "",
+            None,
+        )
+        .await?;
+        append(
+            tx,
+            AuditEvent {
+                unit_id,
+                actor_id: Some(new.created_by),
+                entity: "task",
+                entity_id: item_id.to_string(),
+                action: "task.create",
+                summary: json!({"after": {"title": new.title, "due_date": new.due_date, "directive": id}}),
+            },
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_event(
+    tx: &mut Tx,
+    unit_id: i64,
+    item_id: i64,
+    seq: i64,
+    actor: Option<i64>,
+    action: &str,
+    from: &str,
+    to: &str,
+    note: &str,
+    progress: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO work_item_events (unit_id, item_id, seq, at_us, actor_id, action, from_state, to_state, note, progress) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(unit_id)
+    .bind(item_id)
+    .bind(seq)
+    .bind(dieuhanh_core::time::now_us())
+    .bind(actor)
+    .bind(action)
+    .bind(from)
+    .bind(to)
+    .bind(note)
+    .bind(progress)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A change decided by the workflow engine, with the fields the action sets.
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub actor: i64,
+    pub note: &'a str,
+    pub progress: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub due_date: Option<&'a str>,
+    pub closed_on: Option<&'a str>,
+}
+
+/// Applies a checked transition. The update only succeeds if the item is still in the
+/// state the check saw, so two people acting at once cannot both move it.
+pub async fn apply(tx: &mut Tx, item: &WorkItem, change: &Change<'_>) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE work_items SET state = $1, progress = COALESCE($2, progress), assignee_id = COALESCE($3, assignee_id), \
+         due_date = COALESCE($4, due_date), closed_on = COALESCE($5, closed_on) WHERE id = $6 AND state = $7",
+    )
+    .bind(change.to)
+    .bind(change.progress)
+    .bind(change.assignee_id)
+    .bind(change.due_date)
+    .bind(change.closed_on)
+    .bind(item.id)
+    .bind(change.from)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict(format!(
+            "task {} changed meanwhile",
+            item.id
+        )));
+    }
+    let seq: i64 = sqlx::query(
+        "SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM work_item_events WHERE item_id = $1",
+    )
+    .bind(item.id)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")?;
+    insert_event(
+        tx,
+        item.unit_id,
+        item.id,
+        seq,
+        Some(change.actor),
+        change.action,
+        change.from,
+        change.to,
+        change.note,
+        change.progress,
+    )
+    .await?;
+    append(
+        tx,
+        AuditEvent {
+            unit_id: item.unit_id,
+            actor_id: Some(change.actor),
+            entity: "task",
+            entity_id: item.id.to_string(),
+            action: &format!("task.{}", change.action),
+            summary: json!({
+                "before": {"state": change.from},
+                "after": {"state": change.to, "note": change.note, "progress": change.progress, "due_date": change.due_date},
+            }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn directive(store: &Store, id: i64) -> Result<Directive> {
+    let sql = format!("SELECT {DIRECTIVE_COLUMNS} FROM {DIRECTIVE_FROM} WHERE d.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.reader())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    directive_row(&row)
+}
+
+/// Directives issued by `issuer` (every directive when `None`), newest first.
+pub async fn directives(
+    store: &Store,
+    issuer: Option<i64>,
+    page: Page,
+) -> Result<(Vec<Directive>, i64)> {
+    let mut f = Filter::default();
+    if let Some(unit) = issuer {
+        f.and("d.unit_id = {0}", vec![Value::Int(unit)]);
+    }
+    let (rows, total) = f
+        .page(
+            store,
+            DIRECTIVE_COLUMNS,
+            DIRECTIVE_FROM,
+            "d.created_at_us DESC, d.id DESC",
+            page,
+        )
+        .await?;
+    Ok((
+        rows.iter().map(directive_row).collect::<Result<_>>()?,
+        total,
+    ))
+}
+
+pub async fn item(store: &Store, id: i64) -> Result<WorkItem> {
+    let sql = format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE w.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.reader())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    item_row(&row)
+}
+
+/// Which items to list.
+#[derive(Debug, Clone, Default)]
+pub struct ItemQuery {
+    /// Items of this accountable unit, or issued by it.
+    pub involving_unit: Option<i64>,
+    pub directive_id: Option<i64>,
+    pub open_only: bool,
+}
+
+pub async fn items(store: &Store, query: &ItemQuery, page: Page) -> Result<(Vec<WorkItem>, i64)> {
+    let mut f = Filter::default();
+    if let Some(unit) = query.involving_unit {
+        f.and(
+            "(w.unit_id = {0} OR w.issuer_unit_id = {0})",
+            vec![Value::Int(unit)],
+        );
+    }
+    if let Some(d) = query.directive_id {
+        f.and("w.directive_id = {0}", vec![Value::Int(d)]);
+    }
+    if query.open_only {
+        f.and("w.closed_on IS NULL", vec![]);
+    }
+    let (rows, total) = f
+        .page(
+            store,
+            ITEM_COLUMNS,
+            ITEM_FROM,
+            "w.due_date, u.name, w.id",
+            page,
+        )
+        .await?;
+    Ok((rows.iter().map(item_row).collect::<Result<_>>()?, total))
+}
+
+pub async fn events(store: &Store, item_id: i64) -> Result<Vec<ItemEvent>> {
+    let rows = sqlx::query(
+        "SELECT e.seq, e.at_us, p.full_name AS actor_name, e.action, e.from_state, e.to_state, e.note, e.progress \
+         FROM work_item_events e LEFT JOIN users p ON p.id = e.actor_id WHERE e.item_id = $1 ORDER BY e.seq",
+    )
+    .bind(item_id)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ItemEvent {
+                seq: r.try_get("seq")?,
+                at_us: r.try_get("at_us")?,
+                actor_name: r.try_get("actor_name")?,
+                action: r.try_get("action")?,
+                from_state: r.try_get("from_state")?,
+                to_state: r.try_get("to_state")?,
+                note: r.try_get("note")?,
+                progress: r.try_get("progress")?,
+            })
+        })
+        .collect()
+}
