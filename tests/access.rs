@@ -18,11 +18,25 @@ enum Caller {
     Token(String, &'static str),
 }
 
+/// Records of the protected unit that path parameters point at.
+struct Samples {
+    officer: i64,
+    task: i64,
+    directive: i64,
+}
+
 /// Path parameters get values that point into the protected unit.
-fn concrete(path: &str, officer_id: i64) -> String {
+fn concrete(path: &str, ids: &Samples) -> String {
+    let id = if path.contains("/tasks/") {
+        ids.task
+    } else if path.contains("/directives/") {
+        ids.directive
+    } else {
+        ids.officer
+    };
     let filled = path
         .replace("{code}", UNIT)
-        .replace("{id}", &officer_id.to_string())
+        .replace("{id}", &id.to_string())
         .replace("{year}", "2026");
     assert!(
         !filled.contains('{'),
@@ -101,6 +115,50 @@ async fn nobody_outside_a_unit_sees_or_changes_its_records() {
     let officer = dieuhanh_store::users::by_username(&app.store, OFFICER)
         .await
         .unwrap();
+    // A directive to the protected unit and its neighbour; the protected unit's task is
+    // assigned to its officer, so the marker is in the task too.
+    let leader = app.token("lanhdao").await;
+    let client = reqwest::Client::new();
+    let created: serde_json::Value = client
+        .post(app.url("/api/v1/directives"))
+        .bearer_auth(&leader)
+        .json(&serde_json::json!({"doc_number": "1/UBND", "doc_date": "2026-11-27", "signer": "Lãnh đạo", "title": "Việc",
+                                  "due_date": "2026-12-31", "units": [UNIT, "26740"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let directive = created["id"].as_i64().unwrap();
+    let (_, tasks) = app
+        .api_get(
+            Some(&leader),
+            &format!("/api/v1/tasks?directive={directive}"),
+        )
+        .await;
+    let task = tasks["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["unit_code"] == UNIT)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let ward_leader = app.token("benthanh.lanhdao").await;
+    let r = client
+        .post(app.url(&format!("/api/v1/tasks/{task}/actions")))
+        .bearer_auth(&ward_leader)
+        .json(&serde_json::json!({"action": "assign", "assignee": OFFICER}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let ids = Samples {
+        officer: officer.id,
+        task,
+        directive,
+    };
     // Another ward's officer and leader, a department officer and a citizen.
     let outsiders = callers(
         &app,
@@ -112,7 +170,7 @@ async fn nobody_outside_a_unit_sees_or_changes_its_records() {
     let users_before = app.users_count().await;
 
     for route in &routes {
-        let path = concrete(route.path, officer.id);
+        let path = concrete(route.path, &ids);
         for caller in &outsiders {
             let variants: Vec<String> = if route.method == "GET" {
                 queries(officer.id)

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod direction;
 pub mod error;
 pub mod i18n;
 mod middleware;
@@ -183,6 +184,37 @@ pub fn route_table() -> RouteTable {
             "/api/v1/calendar/{year}",
             Public,
             get(api::calendar::year),
+        )
+        .add(
+            "POST",
+            "/api/v1/directives",
+            SignedIn,
+            post(api::direction::create),
+        )
+        .add(
+            "GET",
+            "/api/v1/directives",
+            SignedIn,
+            get(api::direction::list),
+        )
+        .add(
+            "GET",
+            "/api/v1/directives/{id}",
+            SignedIn,
+            get(api::direction::get),
+        )
+        .add("GET", "/api/v1/tasks", SignedIn, get(api::direction::tasks))
+        .add(
+            "GET",
+            "/api/v1/tasks/{id}",
+            SignedIn,
+            get(api::direction::task),
+        )
+        .add(
+            "POST",
+            "/api/v1/tasks/{id}/actions",
+            SignedIn,
+            post(api::direction::act),
         )
         .add("GET", "/api/openapi.json", Public, get(api::openapi::serve))
         // Operations.

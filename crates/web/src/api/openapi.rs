@@ -17,12 +17,18 @@ use utoipa::{Modify, OpenApi};
         super::people::list,
         super::audit::list,
         super::calendar::year,
+        super::direction::create,
+        super::direction::list,
+        super::direction::get,
+        super::direction::tasks,
+        super::direction::task,
+        super::direction::act,
         super::calendar::add_working_days,
         crate::ops::healthz,
         crate::ops::metrics,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "ops"))
+    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "ops"))
 )]
 pub struct ApiDoc;
 

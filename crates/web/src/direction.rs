@@ -1,0 +1,373 @@
+//! The direction use cases shared by the pages and the API: issuing a directive to
+//! units, reading tasks within one's scope, and acting on a task through the workflow
+//! engine. Errors carry a stable code (API) and a translation key (pages).
+
+use crate::state::AppState;
+use dieuhanh_core::calendar::parse_date;
+use dieuhanh_core::policy::{self, Action, Principal, Scope};
+use dieuhanh_core::workflow::{self, Sla, TASK, TransitionError};
+use dieuhanh_store::StoreError;
+use dieuhanh_store::direction::{self, Change, NewDirective, WorkItem};
+use jiff::civil::Date;
+
+/// Working days before the deadline from which an open task counts as due soon.
+pub const DUE_SOON_WORKING_DAYS: u32 = 3;
+
+pub const PRIORITIES: [&str; 3] = ["normal", "high", "urgent"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DirectionError {
+    #[error("{0}")]
+    Invalid(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("the task was changed by someone else meanwhile; reload it")]
+    Conflict,
+    #[error(transparent)]
+    Calendar(#[from] dieuhanh_core::calendar::CalendarError),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for DirectionError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => DirectionError::NotFound,
+            StoreError::Conflict(_) => DirectionError::Conflict,
+            other => DirectionError::Store(other),
+        }
+    }
+}
+
+impl From<dieuhanh_store::DbError> for DirectionError {
+    fn from(e: dieuhanh_store::DbError) -> Self {
+        DirectionError::Store(StoreError::Db(e))
+    }
+}
+
+impl DirectionError {
+    /// The stable API code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DirectionError::Invalid(code) => code,
+            DirectionError::NotFound => "not_found",
+            DirectionError::Forbidden => "forbidden",
+            DirectionError::Transition(TransitionError::UnknownAction { .. }) => "unknown_action",
+            DirectionError::Transition(TransitionError::NotInThisState { .. }) => {
+                "invalid_transition"
+            }
+            DirectionError::Transition(TransitionError::NotPermitted { .. }) => "forbidden",
+            DirectionError::Transition(TransitionError::ReasonRequired { .. }) => "reason_required",
+            DirectionError::Conflict => "conflict",
+            DirectionError::Calendar(_) => "calendar_incomplete",
+            DirectionError::Store(_) => "internal",
+        }
+    }
+
+    /// The translation key of the message shown on pages.
+    pub fn message_key(&self) -> &'static str {
+        match self.code() {
+            "invalid_doc_number" => "direction.err.doc_number",
+            "invalid_doc_date" => "direction.err.doc_date",
+            "invalid_signer" => "direction.err.signer",
+            "invalid_title" => "direction.err.title",
+            "invalid_due" => "direction.err.due",
+            "invalid_priority" => "direction.err.priority",
+            "invalid_units" => "direction.err.units",
+            "invalid_progress" => "direction.err.progress",
+            "invalid_assignee" => "direction.err.assignee",
+            "invalid_due_date" => "direction.err.due_date",
+            "invalid_note" => "direction.err.note",
+            "reason_required" => "direction.err.reason",
+            "invalid_transition" => "direction.err.transition",
+            "unknown_action" => "direction.err.transition",
+            "conflict" => "direction.err.conflict",
+            "calendar_incomplete" => "direction.err.calendar",
+            "forbidden" => "error.forbidden",
+            "not_found" => "error.not_found",
+            _ => "error.internal",
+        }
+    }
+}
+
+/// Vietnamese civil date today.
+pub fn today() -> Date {
+    dieuhanh_core::time::vn_date(dieuhanh_core::time::now_us())
+        .unwrap_or(Date::constant(2026, 1, 1))
+}
+
+/// The SLA of a task today; `None` if the calendar cannot tell (an incomplete year).
+pub fn sla_of(state: &AppState, item: &WorkItem) -> Option<Sla> {
+    let due: Date = item.due_date.parse().ok()?;
+    let closed = item.closed_on.as_deref().and_then(|d| d.parse().ok());
+    workflow::sla(
+        &state.calendar(),
+        due,
+        closed,
+        today(),
+        DUE_SOON_WORKING_DAYS,
+    )
+    .ok()
+}
+
+/// What a directive asks.
+#[derive(Debug, Clone, Default)]
+pub struct DirectiveInput {
+    pub doc_number: String,
+    pub doc_date: String,
+    pub signer: String,
+    pub title: String,
+    pub summary: String,
+    /// A date (dd/mm/yyyy or YYYY-MM-DD), or empty when `due_working_days` is given.
+    pub due_date: String,
+    pub due_working_days: Option<u32>,
+    pub priority: String,
+    /// Unit codes, or `all` for every communal unit.
+    pub units: Vec<String>,
+}
+
+fn text(value: &str, max: usize, code: &'static str) -> Result<String, DirectionError> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max {
+        Err(DirectionError::Invalid(code))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+/// Issues a directive and its tasks. Only city leaders may.
+pub async fn issue(
+    state: &AppState,
+    principal: &Principal,
+    input: &DirectiveInput,
+) -> Result<(i64, usize), DirectionError> {
+    if !policy::allows_global(principal, Action::IssueDirective) {
+        return Err(DirectionError::Forbidden);
+    }
+    let doc_number = text(&input.doc_number, 100, "invalid_doc_number")?;
+    let doc_date =
+        parse_date(&input.doc_date).ok_or(DirectionError::Invalid("invalid_doc_date"))?;
+    let signer = text(&input.signer, 200, "invalid_signer")?;
+    let title = text(&input.title, 500, "invalid_title")?;
+    let summary = input
+        .summary
+        .trim()
+        .chars()
+        .take(10_000)
+        .collect::<String>();
+    let priority = if input.priority.trim().is_empty() {
+        "normal"
+    } else {
+        input.priority.trim()
+    };
+    if !PRIORITIES.contains(&priority) {
+        return Err(DirectionError::Invalid("invalid_priority"));
+    }
+    let due = match (parse_date(&input.due_date), input.due_working_days) {
+        (Some(d), None) if d >= doc_date => d,
+        (None, Some(n)) if input.due_date.trim().is_empty() && (1..=3650).contains(&n) => {
+            state.calendar().add_working_days(today(), n)?
+        }
+        _ => return Err(DirectionError::Invalid("invalid_due")),
+    };
+    let all = dieuhanh_store::units::all_current(&state.store).await?;
+    let mut unit_ids: Vec<i64> = Vec::new();
+    for code in input
+        .units
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+    {
+        if code == "all" {
+            unit_ids.extend(all.iter().filter(|u| u.kind.is_communal()).map(|u| u.id));
+        } else {
+            let unit = all
+                .iter()
+                .find(|u| u.code == code)
+                .ok_or(DirectionError::Invalid("invalid_units"))?;
+            if unit.kind.is_provincial() {
+                return Err(DirectionError::Invalid("invalid_units"));
+            }
+            unit_ids.push(unit.id);
+        }
+    }
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    if unit_ids.is_empty() {
+        return Err(DirectionError::Invalid("invalid_units"));
+    }
+    let (doc_date, due) = (doc_date.to_string(), due.to_string());
+    let mut tx = state.store.begin().await?;
+    let id = direction::create_directive(
+        &mut tx,
+        &NewDirective {
+            unit_id: principal.unit_id,
+            doc_number: &doc_number,
+            doc_date: &doc_date,
+            signer: &signer,
+            title: &title,
+            summary: &summary,
+            due_date: &due,
+            priority,
+            created_by: principal.user_id,
+            unit_ids: &unit_ids,
+        },
+        TASK.initial,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, unit_ids.len()))
+}
+
+/// The scope filter for work items, or `Forbidden`.
+pub fn work_scope(principal: &Principal) -> Result<Option<i64>, DirectionError> {
+    match policy::scope(principal, Action::ViewWork) {
+        Scope::All => Ok(None),
+        Scope::Unit(u) => Ok(Some(u)),
+        _ => Err(DirectionError::Forbidden),
+    }
+}
+
+/// A task the principal may see: of their unit or issued by it (or any, for city
+/// leaders). Others' tasks are "not found".
+pub async fn visible_item(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<WorkItem, DirectionError> {
+    let scope = work_scope(principal)?;
+    let item = direction::item(&state.store, id).await?;
+    match scope {
+        Some(u) if item.unit_id != u && item.issuer_unit_id != u => Err(DirectionError::NotFound),
+        _ => Ok(item),
+    }
+}
+
+/// What someone does to a task.
+#[derive(Debug, Clone, Default)]
+pub struct ActionInput {
+    pub action: String,
+    pub note: String,
+    pub progress: Option<i64>,
+    /// Username of the official to assign.
+    pub assignee: String,
+    /// New deadline when granting an extension.
+    pub due_date: String,
+}
+
+pub async fn act(
+    state: &AppState,
+    principal: &Principal,
+    item_id: i64,
+    input: &ActionInput,
+) -> Result<(), DirectionError> {
+    let item = visible_item(state, principal, item_id).await?;
+    let relations = workflow::relations(
+        principal,
+        item.unit_id,
+        item.issuer_unit_id,
+        item.assignee_id,
+    );
+    let note = input.note.trim();
+    if note.chars().count() > 5000 {
+        return Err(DirectionError::Invalid("invalid_note"));
+    }
+    let t = TASK.apply(
+        &item.state,
+        input.action.trim(),
+        &relations,
+        Some(note).filter(|n| !n.is_empty()),
+    )?;
+    let mut change = Change {
+        action: t.action,
+        from: t.from,
+        to: t.to,
+        actor: principal.user_id,
+        note,
+        progress: None,
+        assignee_id: None,
+        due_date: None,
+        closed_on: None,
+    };
+    let today = today().to_string();
+    let new_due;
+    match t.action {
+        "assign" => {
+            let user = dieuhanh_store::users::by_username(&state.store, input.assignee.trim())
+                .await
+                .map_err(|_| DirectionError::Invalid("invalid_assignee"))?;
+            if user.unit_id != item.unit_id || !user.role.is_official() || user.disabled {
+                return Err(DirectionError::Invalid("invalid_assignee"));
+            }
+            change.assignee_id = Some(user.id);
+        }
+        "report_progress" => {
+            let p = input
+                .progress
+                .filter(|p| (0..=100).contains(p))
+                .ok_or(DirectionError::Invalid("invalid_progress"))?;
+            change.progress = Some(p);
+        }
+        "grant_extension" => {
+            let current: Date = item
+                .due_date
+                .parse()
+                .map_err(|_| DirectionError::Invalid("invalid_due_date"))?;
+            let d = parse_date(&input.due_date)
+                .filter(|d| *d > current)
+                .ok_or(DirectionError::Invalid("invalid_due_date"))?;
+            new_due = d.to_string();
+            change.due_date = Some(&new_due);
+        }
+        "accept_completion" => {
+            change.progress = Some(100);
+            change.closed_on = Some(&today);
+        }
+        "cancel" => change.closed_on = Some(&today),
+        _ => {}
+    }
+    let mut tx = state.store.begin().await?;
+    direction::apply(&mut tx, &item, &change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Counts of a directive's tasks by how they stand.
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Progress {
+    pub total: i64,
+    pub not_started: i64,
+    pub on_track: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+    pub done_on_time: i64,
+    pub done_late: i64,
+    pub cancelled: i64,
+}
+
+pub fn progress(state: &AppState, items: &[WorkItem]) -> Progress {
+    let mut p = Progress {
+        total: items.len() as i64,
+        ..Progress::default()
+    };
+    for item in items {
+        if item.state == "cancelled" {
+            p.cancelled += 1;
+            continue;
+        }
+        match sla_of(state, item) {
+            Some(Sla::DoneOnTime) => p.done_on_time += 1,
+            Some(Sla::DoneLate) => p.done_late += 1,
+            Some(Sla::Overdue) => p.overdue += 1,
+            Some(Sla::DueSoon) if item.state == TASK.initial => p.not_started += 1,
+            Some(Sla::DueSoon) => p.due_soon += 1,
+            _ if item.state == TASK.initial => p.not_started += 1,
+            _ => p.on_track += 1,
+        }
+    }
+    p
+}
