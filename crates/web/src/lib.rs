@@ -129,6 +129,32 @@ pub fn route_table() -> RouteTable {
             SignedIn,
             post(pages::account::enrol_totp),
         )
+        .add(
+            "GET",
+            "/directives",
+            SignedIn,
+            get(pages::direction::directives),
+        )
+        .add(
+            "POST",
+            "/directives",
+            SignedIn,
+            post(pages::direction::issue),
+        )
+        .add(
+            "GET",
+            "/directives/{id}",
+            SignedIn,
+            get(pages::direction::directive),
+        )
+        .add("GET", "/tasks", SignedIn, get(pages::direction::tasks))
+        .add("GET", "/tasks/{id}", SignedIn, get(pages::direction::task))
+        .add(
+            "POST",
+            "/tasks/{id}/act",
+            SignedIn,
+            post(pages::direction::act),
+        )
         .add("GET", "/admin/users", Admin, get(pages::admin::list))
         .add("POST", "/admin/users", Admin, post(pages::admin::create))
         .add(

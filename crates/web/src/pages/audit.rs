@@ -147,6 +147,8 @@ fn readable_summary(ctx: &PageCtx, summary: &str) -> String {
             .to_string(),
         ("role", serde_json::Value::String(s)) => label(ctx, "role", s),
         ("kind", serde_json::Value::String(s)) => label(ctx, "kind", s),
+        ("state", serde_json::Value::String(s)) => label(ctx, "task_state", s),
+        (_, serde_json::Value::Null) => "—".to_string(),
         (_, serde_json::Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
     };

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod calendar;
+pub mod direction;
 pub mod home;
 pub mod login;
 pub mod map;
