@@ -299,6 +299,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 })
                 .await?;
                 bar.finish_and_clear();
+                let today = dieuhanh_core::time::vn_date(dieuhanh_core::time::now_us())
+                    .context("the clock is out of range")?;
+                let tasks = seed::seed_demo_direction(&store, today).await?;
+                println!("{tasks} demo tasks from 3 directives.");
                 println!(
                     "Demo database ready in {:.1} s.",
                     started.elapsed().as_secs_f64()

@@ -288,3 +288,181 @@ pub async fn seed_demo_people(
     tx.commit().await?;
     Ok(created)
 }
+
+/// A few directives with their tasks in every state, so the demo looks like a working
+/// Monday: some tasks not started, some in progress, some waiting for acceptance, some
+/// done on time or late, some overdue. Dates are relative to `today`. Demo data only.
+pub async fn seed_demo_direction(store: &Store, today: jiff::civil::Date) -> Result<usize> {
+    use dieuhanh_core::workflow::{Relation, TASK};
+    let calendar = crate::calendar::load(store).await?;
+    let shift = |working_days: i32| -> jiff::civil::Date {
+        let n = working_days.unsigned_abs();
+        let by_calendar = |d: jiff::civil::Date| {
+            d.checked_add(jiff::Span::new().days(i64::from(working_days) * 7 / 5))
+                .unwrap_or(d)
+        };
+        if working_days >= 0 {
+            calendar
+                .add_working_days(today, n)
+                .unwrap_or_else(|_| by_calendar(today))
+        } else {
+            by_calendar(today)
+        }
+    };
+    let units: Vec<_> = crate::units::all_current(store)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind.is_communal())
+        .collect();
+    let leader = crate::users::by_username(store, "lanhdao").await?;
+    let root = crate::units::root(store).await?;
+    struct Plan {
+        doc: &'static str,
+        title: &'static str,
+        summary: &'static str,
+        doc_date: jiff::civil::Date,
+        due: jiff::civil::Date,
+        every: usize,
+    }
+    let plans = [
+        Plan {
+            doc: "4821/UBND-KT",
+            title: "Rà soát, làm sạch dữ liệu đất đai phục vụ cơ sở dữ liệu quốc gia",
+            summary: "Các phường, xã, đặc khu rà soát hồ sơ đất đai tồn đọng, cập nhật dữ liệu và báo cáo kết quả.",
+            doc_date: by_days(today, -25),
+            due: shift(10),
+            every: 1,
+        },
+        Plan {
+            doc: "4510/UBND-VX",
+            title: "Kiểm tra an toàn phòng cháy, chữa cháy tại chợ truyền thống",
+            summary: "Kiểm tra toàn bộ chợ truyền thống trên địa bàn, khắc phục ngay các tồn tại.",
+            doc_date: by_days(today, -40),
+            due: by_days(today, -5),
+            every: 4,
+        },
+        Plan {
+            doc: "4902/UBND-NCPC",
+            title: "Báo cáo tình hình vận hành chính quyền địa phương hai cấp",
+            summary: "Đánh giá khó khăn, vướng mắc và đề xuất giải pháp sau sắp xếp đơn vị hành chính.",
+            doc_date: by_days(today, -7),
+            due: shift(2),
+            every: 1,
+        },
+    ];
+    let mut tasks = 0;
+    for plan in &plans {
+        let chosen: Vec<i64> = units.iter().step_by(plan.every).map(|u| u.id).collect();
+        let (doc_date, due) = (plan.doc_date.to_string(), plan.due.to_string());
+        let mut tx = store.begin().await?;
+        let id = crate::direction::create_directive(
+            &mut tx,
+            &crate::direction::NewDirective {
+                unit_id: root.id,
+                doc_number: plan.doc,
+                doc_date: &doc_date,
+                signer: &leader.full_name,
+                title: plan.title,
+                summary: plan.summary,
+                due_date: &due,
+                priority: "high",
+                created_by: leader.id,
+                unit_ids: &chosen,
+            },
+            TASK.initial,
+        )
+        .await?;
+        tx.commit().await?;
+        let (items, _) = crate::direction::items(
+            store,
+            &crate::direction::ItemQuery {
+                directive_id: Some(id),
+                ..Default::default()
+            },
+            dieuhanh_core::paging::Page::new(Some(1), Some(500)).unwrap_or_default(),
+        )
+        .await?;
+        for (i, item) in items.iter().enumerate() {
+            tasks += 1;
+            // A deterministic spread of how far each unit has got.
+            let stage = (i * 7 + plan.doc.len()) % 10;
+            let Ok(officer) =
+                crate::users::by_username(store, &format!("{}.canbo", item.unit_code)).await
+            else {
+                continue;
+            };
+            let Ok(unit_leader) =
+                crate::users::by_username(store, &format!("{}.lanhdao", item.unit_code)).await
+            else {
+                continue;
+            };
+            let closed_late = by_days(plan.due, 2).min(today).max(plan.due).to_string();
+            let closed_on_time = plan.due.min(today).to_string();
+            let mut steps: Vec<(&str, i64, Relation, Option<i64>, Option<&str>)> = Vec::new();
+            if stage >= 3 {
+                steps.push(("assign", unit_leader.id, Relation::OwnerLeader, None, None));
+                steps.push((
+                    "report_progress",
+                    officer.id,
+                    Relation::Assignee,
+                    Some(20 + (stage as i64) * 8),
+                    None,
+                ));
+            }
+            if stage >= 7 {
+                steps.push((
+                    "request_completion",
+                    officer.id,
+                    Relation::Assignee,
+                    Some(100),
+                    None,
+                ));
+            }
+            if stage >= 8 {
+                let closed = if stage == 9 && plan.due < today {
+                    closed_late.as_str()
+                } else {
+                    closed_on_time.as_str()
+                };
+                steps.push((
+                    "accept_completion",
+                    leader.id,
+                    Relation::Issuer,
+                    Some(100),
+                    Some(closed),
+                ));
+            }
+            let mut state = item.state.clone();
+            let mut tx = store.begin().await?;
+            for (action, actor, relation, progress, closed_on) in steps {
+                let t = TASK
+                    .apply(&state, action, &[relation], None)
+                    .map_err(|e| StoreError::Corrupt(format!("demo transition: {e}")))?;
+                let change = crate::direction::Change {
+                    action: t.action,
+                    from: t.from,
+                    to: t.to,
+                    actor,
+                    note: "",
+                    progress,
+                    assignee_id: (action == "assign").then_some(officer.id),
+                    due_date: None,
+                    closed_on,
+                };
+                let current = crate::direction::WorkItem {
+                    state: state.clone(),
+                    ..item.clone()
+                };
+                crate::direction::apply(&mut tx, &current, &change).await?;
+                state = t.to.to_string();
+            }
+            tx.commit().await?;
+        }
+    }
+    Ok(tasks)
+}
+
+fn by_days(date: jiff::civil::Date, days: i64) -> jiff::civil::Date {
+    date.checked_add(jiff::Span::new().days(days))
+        .unwrap_or(date)
+}
