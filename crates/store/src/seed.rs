@@ -398,7 +398,9 @@ pub async fn seed_demo_direction(store: &Store, today: jiff::civil::Date) -> Res
             };
             let closed_late = by_days(plan.due, 2).min(today).max(plan.due).to_string();
             let closed_on_time = plan.due.min(today).to_string();
-            let mut steps: Vec<(&str, i64, Relation, Option<i64>, Option<&str>)> = Vec::new();
+            /// One demo transition: action, actor, their relation, progress, closing date.
+            type Step<'a> = (&'static str, i64, Relation, Option<i64>, Option<&'a str>);
+            let mut steps: Vec<Step> = Vec::new();
             if stage >= 3 {
                 steps.push(("assign", unit_leader.id, Relation::OwnerLeader, None, None));
                 steps.push((
