@@ -408,3 +408,44 @@ pub async fn events(store: &Store, item_id: i64) -> Result<Vec<ItemEvent>> {
         })
         .collect()
 }
+
+/// Work-item counts of one unit, for the cockpit.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct UnitCounts {
+    pub unit_id: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub done_on_time: i64,
+    pub done_late: i64,
+}
+
+/// Counts per accountable unit: one grouped pass over the work-item index. `today` and
+/// `soon_until` are `YYYY-MM-DD` (ISO dates compare correctly as text).
+pub async fn unit_counts(store: &Store, today: &str, soon_until: &str) -> Result<Vec<UnitCounts>> {
+    let rows = sqlx::query(
+        "SELECT unit_id, \
+           CAST(SUM(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS open, \
+           CAST(SUM(CASE WHEN closed_on IS NULL AND due_date < $1 THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
+           CAST(SUM(CASE WHEN closed_on IS NULL AND due_date >= $1 AND due_date <= $2 THEN 1 ELSE 0 END) AS BIGINT) AS due_soon, \
+           CAST(SUM(CASE WHEN state = 'done' AND closed_on <= due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_on_time, \
+           CAST(SUM(CASE WHEN state = 'done' AND closed_on > due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_late \
+         FROM work_items GROUP BY unit_id",
+    )
+    .bind(today)
+    .bind(soon_until)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UnitCounts {
+                unit_id: r.try_get("unit_id")?,
+                open: r.try_get("open")?,
+                overdue: r.try_get("overdue")?,
+                due_soon: r.try_get("due_soon")?,
+                done_on_time: r.try_get("done_on_time")?,
+                done_late: r.try_get("done_late")?,
+            })
+        })
+        .collect()
+}

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cockpit;
 pub mod direction;
 pub mod error;
 pub mod i18n;
@@ -129,6 +130,7 @@ pub fn route_table() -> RouteTable {
             SignedIn,
             post(pages::account::enrol_totp),
         )
+        .add("GET", "/cockpit", SignedIn, get(pages::cockpit::show))
         .add(
             "GET",
             "/directives",
@@ -242,6 +244,7 @@ pub fn route_table() -> RouteTable {
             SignedIn,
             post(api::direction::act),
         )
+        .add("GET", "/api/v1/cockpit", SignedIn, get(api::cockpit::get))
         .add("GET", "/api/openapi.json", Public, get(api::openapi::serve))
         // Operations.
         .add("GET", "/healthz", Ops, get(ops::healthz))

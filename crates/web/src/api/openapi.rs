@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         super::direction::tasks,
         super::direction::task,
         super::direction::act,
+        super::cockpit::get,
         super::calendar::add_working_days,
         crate::ops::healthz,
         crate::ops::metrics,

@@ -31,22 +31,31 @@ pub fn view(
     mark: &str,
 ) -> Option<MapView> {
     let geo = state.geography.as_ref()?;
-    Some(render(&geo.map, units, highlight, mark))
+    Some(render(&geo.map, units, |code| {
+        highlight.contains(code).then(|| mark.to_string())
+    }))
+}
+
+/// The map of every unit, each coloured by the class `class_of` gives it.
+pub fn choropleth(
+    state: &AppState,
+    units: &[Unit],
+    class_of: impl Fn(&str) -> Option<String>,
+) -> Option<MapView> {
+    let geo = state.geography.as_ref()?;
+    Some(render(&geo.map, units, class_of))
 }
 
 /// A close-up of one unit among its neighbours.
 pub fn locator(state: &AppState, units: &[Unit], code: &str) -> Option<MapView> {
     let geo = state.geography.as_ref()?;
     let map = geo.index.locator_map(code, LOCATOR_WIDTH)?;
-    Some(render(
-        &map,
-        units,
-        &[code].into_iter().collect(),
-        "current",
-    ))
+    Some(render(&map, units, |c| {
+        (c == code).then(|| "current".to_string())
+    }))
 }
 
-fn render(map: &MapGeometry, units: &[Unit], highlight: &HashSet<&str>, mark: &str) -> MapView {
+fn render(map: &MapGeometry, units: &[Unit], class_of: impl Fn(&str) -> Option<String>) -> MapView {
     let by_code: HashMap<&str, &Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
     let fmt = |x: f64| format!("{x:.1}");
     MapView {
@@ -63,9 +72,9 @@ fn render(map: &MapGeometry, units: &[Unit], highlight: &HashSet<&str>, mark: &s
                 let mut class = unit
                     .map(|u| u.kind.as_str().to_string())
                     .unwrap_or_default();
-                if highlight.contains(p.code.as_str()) {
+                if let Some(extra) = class_of(&p.code) {
                     class.push(' ');
-                    class.push_str(mark);
+                    class.push_str(&extra);
                 }
                 MapShape {
                     code: p.code.clone(),

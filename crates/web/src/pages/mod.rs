@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod calendar;
+pub mod cockpit;
 pub mod direction;
 pub mod home;
 pub mod login;
@@ -104,6 +105,13 @@ impl PageCtx {
         self.viewer
             .as_ref()
             .ok_or_else(|| PageError::Login(self.path.clone()))
+    }
+
+    /// City leaders and administrators see the cockpit.
+    pub fn sees_cockpit(&self) -> bool {
+        self.viewer
+            .as_ref()
+            .is_some_and(|v| crate::cockpit::require(&v.principal()).is_ok())
     }
 
     pub fn is_admin(&self) -> bool {

@@ -1,0 +1,133 @@
+//! The leaders' cockpit: every communal unit with its work figures, red flags first.
+//! Shared by the page and the API.
+
+use crate::direction::{DUE_SOON_WORKING_DAYS, DirectionError, today};
+use crate::state::AppState;
+use dieuhanh_core::policy::{self, Action, Principal, Scope};
+use dieuhanh_store::direction::UnitCounts;
+use dieuhanh_store::units::Unit;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct UnitRow {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub old_province: Option<String>,
+    pub open: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub done_on_time: i64,
+    pub done_late: i64,
+    /// Share of finished tasks done on time, in percent; null before any is finished.
+    pub on_time_rate: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Totals {
+    pub units: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub on_time_rate: Option<i64>,
+    pub units_with_overdue: i64,
+}
+
+pub const SORTS: [&str; 4] = ["red_flags", "overdue", "on_time_rate", "name"];
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub kind: Option<String>,
+    pub old_province: Option<String>,
+    pub sort: String,
+}
+
+fn rate(on_time: i64, late: i64) -> Option<i64> {
+    let done = on_time + late;
+    (done > 0).then(|| (on_time * 100 + done / 2) / done)
+}
+
+/// Only leaders with the whole city in scope see the cockpit.
+pub fn require(principal: &Principal) -> Result<(), DirectionError> {
+    match policy::scope(principal, Action::ViewWork) {
+        Scope::All => Ok(()),
+        _ => Err(DirectionError::Forbidden),
+    }
+}
+
+pub async fn rows(
+    state: &AppState,
+    filter: &Filter,
+) -> Result<(Vec<UnitRow>, Totals, Vec<Unit>), DirectionError> {
+    let today = today();
+    let soon = state
+        .calendar()
+        .add_working_days(today, DUE_SOON_WORKING_DAYS)
+        .unwrap_or(today);
+    let counts: HashMap<i64, UnitCounts> =
+        dieuhanh_store::direction::unit_counts(&state.store, &today.to_string(), &soon.to_string())
+            .await?
+            .into_iter()
+            .map(|c| (c.unit_id, c))
+            .collect();
+    let units = dieuhanh_store::units::all_current(&state.store).await?;
+    let mut rows: Vec<UnitRow> = units
+        .iter()
+        .filter(|u| u.kind.is_communal())
+        .filter(|u| filter.kind.as_deref().is_none_or(|k| u.kind.as_str() == k))
+        .filter(|u| {
+            filter
+                .old_province
+                .as_deref()
+                .is_none_or(|p| u.old_province.as_deref() == Some(p))
+        })
+        .map(|u| {
+            let c = counts.get(&u.id).cloned().unwrap_or_default();
+            UnitRow {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                kind: u.kind.as_str().to_string(),
+                old_province: u.old_province.clone(),
+                open: c.open,
+                overdue: c.overdue,
+                due_soon: c.due_soon,
+                done_on_time: c.done_on_time,
+                done_late: c.done_late,
+                on_time_rate: rate(c.done_on_time, c.done_late),
+            }
+        })
+        .collect();
+    let name_key = |r: &UnitRow| dieuhanh_core::text::fold(&r.name);
+    match filter.sort.as_str() {
+        "overdue" => rows.sort_by(|a, b| {
+            b.overdue
+                .cmp(&a.overdue)
+                .then_with(|| name_key(a).cmp(&name_key(b)))
+        }),
+        "on_time_rate" => rows.sort_by(|a, b| {
+            a.on_time_rate
+                .unwrap_or(101)
+                .cmp(&b.on_time_rate.unwrap_or(101))
+                .then_with(|| name_key(a).cmp(&name_key(b)))
+        }),
+        "name" => rows.sort_by_key(name_key),
+        // Red flags first: overdue, then due soon, then open work.
+        _ => rows.sort_by(|a, b| {
+            (b.overdue, b.due_soon, b.open)
+                .cmp(&(a.overdue, a.due_soon, a.open))
+                .then_with(|| name_key(a).cmp(&name_key(b)))
+        }),
+    }
+    let (on_time, late) = rows
+        .iter()
+        .fold((0, 0), |(t, l), r| (t + r.done_on_time, l + r.done_late));
+    let totals = Totals {
+        units: rows.len() as i64,
+        open: rows.iter().map(|r| r.open).sum(),
+        overdue: rows.iter().map(|r| r.overdue).sum(),
+        due_soon: rows.iter().map(|r| r.due_soon).sum(),
+        on_time_rate: rate(on_time, late),
+        units_with_overdue: rows.iter().filter(|r| r.overdue > 0).count() as i64,
+    };
+    Ok((rows, totals, units))
+}

@@ -1,0 +1,168 @@
+//! The cockpit page for city leaders: 168 units, red flags first, a map coloured by the
+//! chosen measure.
+
+use super::map::{MapView, choropleth};
+use super::{PageError, PageQuery, kind_key, render, respond};
+use crate::auth::PageCtx;
+use crate::cockpit::{self, Filter, SORTS, Totals, UnitRow};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use dieuhanh_core::org::UnitKind;
+use std::collections::{BTreeSet, HashMap};
+
+pub const MEASURES: [&str; 3] = ["overdue", "on_time_rate", "open"];
+
+#[derive(Template)]
+#[template(path = "cockpit.html")]
+struct CockpitPage<'a> {
+    ctx: &'a PageCtx,
+    rows: Vec<UnitRow>,
+    totals: Totals,
+    kinds: Vec<(&'static str, &'a str)>,
+    provinces: Vec<String>,
+    sorts: Vec<(&'static str, &'a str)>,
+    measures: Vec<(&'static str, &'a str)>,
+    filter_kind: String,
+    filter_province: String,
+    sort: String,
+    measure: String,
+    map: Option<MapView>,
+    legend: Vec<(&'static str, &'a str)>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Params {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    old_province: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    measure: String,
+}
+
+/// The colour class (b0 best … b4 worst, bn no data) of a unit for a measure.
+fn bucket(measure: &str, row: &UnitRow) -> &'static str {
+    let level = |v: i64, limits: [i64; 4]| match limits.iter().position(|l| v <= *l) {
+        Some(0) => "b0",
+        Some(1) => "b1",
+        Some(2) => "b2",
+        Some(_) => "b3",
+        None => "b4",
+    };
+    match measure {
+        "on_time_rate" => match row.on_time_rate {
+            None => "bn",
+            Some(r) => level(100 - r, [5, 15, 30, 50]),
+        },
+        "open" => level(row.open, [0, 2, 5, 9]),
+        _ => level(row.overdue, [0, 1, 3, 5]),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PageQuery(params): PageQuery<Params>,
+) -> Response {
+    let result = async {
+        let principal = ctx.require()?.principal();
+        cockpit::require(&principal).map_err(|_| PageError::forbidden())?;
+        let measure = if MEASURES.contains(&params.measure.as_str()) {
+            params.measure.clone()
+        } else {
+            "overdue".to_string()
+        };
+        let sort = if SORTS.contains(&params.sort.as_str()) {
+            params.sort.clone()
+        } else {
+            "red_flags".to_string()
+        };
+        let filter = Filter {
+            kind: Some(params.kind.clone())
+                .filter(|k| UnitKind::parse(k).is_some_and(|k| k.is_communal())),
+            old_province: Some(params.old_province.clone()).filter(|p| !p.is_empty()),
+            sort: sort.clone(),
+        };
+        let (rows, totals, units) = cockpit::rows(&state, &filter)
+            .await
+            .map_err(PageError::from)?;
+        let by_code: HashMap<&str, &UnitRow> = rows.iter().map(|r| (r.code.as_str(), r)).collect();
+        let map = choropleth(&state, &units, |code| {
+            by_code.get(code).map(|r| bucket(&measure, r).to_string())
+        });
+        let provinces: BTreeSet<String> = units
+            .iter()
+            .filter_map(|u| u.old_province.clone())
+            .collect();
+        let t = |k| ctx.t.get(k);
+        let legend_keys: [(&'static str, &'static str); 6] = match measure.as_str() {
+            "on_time_rate" => [
+                ("b0", "cockpit.legend.rate_b0"),
+                ("b1", "cockpit.legend.rate_b1"),
+                ("b2", "cockpit.legend.rate_b2"),
+                ("b3", "cockpit.legend.rate_b3"),
+                ("b4", "cockpit.legend.rate_b4"),
+                ("bn", "cockpit.legend.none"),
+            ],
+            "open" => [
+                ("b0", "cockpit.legend.open_b0"),
+                ("b1", "cockpit.legend.open_b1"),
+                ("b2", "cockpit.legend.open_b2"),
+                ("b3", "cockpit.legend.open_b3"),
+                ("b4", "cockpit.legend.open_b4"),
+                ("bn", "cockpit.legend.none"),
+            ],
+            _ => [
+                ("b0", "cockpit.legend.overdue_b0"),
+                ("b1", "cockpit.legend.overdue_b1"),
+                ("b2", "cockpit.legend.overdue_b2"),
+                ("b3", "cockpit.legend.overdue_b3"),
+                ("b4", "cockpit.legend.overdue_b4"),
+                ("bn", "cockpit.legend.none"),
+            ],
+        };
+        let page = CockpitPage {
+            ctx: &ctx,
+            kinds: [UnitKind::Ward, UnitKind::Commune, UnitKind::SpecialZone]
+                .iter()
+                .map(|k| (k.as_str(), t(kind_key(k))))
+                .collect(),
+            provinces: provinces.into_iter().collect(),
+            sorts: SORTS.iter().map(|s| (*s, t(sort_key(s)))).collect(),
+            measures: MEASURES.iter().map(|m| (*m, t(measure_key(m)))).collect(),
+            filter_kind: filter.kind.clone().unwrap_or_default(),
+            filter_province: filter.old_province.clone().unwrap_or_default(),
+            legend: legend_keys.iter().map(|(c, k)| (*c, t(k))).collect(),
+            rows,
+            totals,
+            sort,
+            measure: measure.clone(),
+            map,
+        };
+        Ok(render(StatusCode::OK, &page))
+    }
+    .await;
+    respond(&ctx, result)
+}
+
+fn sort_key(sort: &str) -> &'static str {
+    match sort {
+        "overdue" => "cockpit.sort_overdue",
+        "on_time_rate" => "cockpit.sort_on_time_rate",
+        "name" => "cockpit.sort_name",
+        _ => "cockpit.sort_red_flags",
+    }
+}
+
+fn measure_key(measure: &str) -> &'static str {
+    match measure {
+        "on_time_rate" => "cockpit.on_time_rate",
+        "open" => "cockpit.open",
+        _ => "cockpit.overdue",
+    }
+}

@@ -1,0 +1,98 @@
+//! The cockpit: city leaders see every unit's work, red flags first; nobody else does.
+
+mod common;
+
+use common::TestApp;
+use serde_json::{Value, json};
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_cockpit_puts_overdue_units_first() {
+    let app = TestApp::spawn().await;
+    let leader = app.token("lanhdao").await;
+    // One directive already past its deadline for two wards, one due later for all.
+    let late = json!({"doc_number": "1/UBND", "doc_date": "2026-01-05", "signer": "Lãnh đạo", "title": "Việc đã quá hạn",
+                      "due_date": "2026-01-20", "units": ["26743", "26740"]});
+    let (s, _) = post(&app, &leader, "/api/v1/directives", late).await;
+    assert_eq!(s, 201);
+    let later = json!({"doc_number": "2/UBND", "doc_date": "2026-11-27", "signer": "Lãnh đạo", "title": "Việc còn hạn",
+                       "due_date": "2026-12-31", "units": ["all"]});
+    let (s, _) = post(&app, &leader, "/api/v1/directives", later).await;
+    assert_eq!(s, 201);
+
+    let (status, body) = app.api_get(Some(&leader), "/api/v1/cockpit").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["total"], 168);
+    assert_eq!(body["totals"]["overdue"], 2);
+    assert_eq!(body["totals"]["units_with_overdue"], 2);
+    assert_eq!(body["totals"]["open"], 170);
+    let first: Vec<&str> = body["items"].as_array().unwrap()[..2]
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        first.contains(&"26743") && first.contains(&"26740"),
+        "{first:?}"
+    );
+    let (_, communes) = app
+        .api_get(Some(&leader), "/api/v1/cockpit?kind=commune")
+        .await;
+    assert_eq!(communes["total"], 54);
+    let (_, binh_duong) = app
+        .api_get(
+            Some(&leader),
+            "/api/v1/cockpit?old_province=B%C3%ACnh%20D%C6%B0%C6%A1ng",
+        )
+        .await;
+    assert_eq!(binh_duong["total"], 36);
+    let (status, body) = app
+        .api_get(Some(&leader), "/api/v1/cockpit?sort=loudest")
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_sort"))
+    );
+
+    // The page: totals, red flags first, the map coloured by overdue work.
+    let browser = app.signed_in("lanhdao").await;
+    let (status, html) = app.get(&browser, "/cockpit").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Bảng điều hành"));
+    let saigon = html.find("Phường Sài Gòn").unwrap();
+    let other = html.find("Phường An Đông").unwrap();
+    assert!(saigon < other, "overdue units come first");
+    assert!(
+        html.contains("unit ward b1"),
+        "units with one overdue task are coloured"
+    );
+    let (status, _) = app
+        .get(
+            &browser,
+            "/cockpit?measure=on_time_rate&sort=name&kind=ward",
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // Ward officials and department officers do not see the cockpit.
+    for username in ["benthanh.lanhdao", "so.nnmt"] {
+        let token = app.token(username).await;
+        assert_eq!(
+            app.api_get(Some(&token), "/api/v1/cockpit").await.0,
+            403,
+            "{username}"
+        );
+        let browser = app.signed_in(username).await;
+        assert_eq!(app.get(&browser, "/cockpit").await.0, 403, "{username}");
+    }
+}
