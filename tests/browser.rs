@@ -204,3 +204,174 @@ async fn an_officer_signs_in_switches_language_searches_and_uses_the_map() {
 
     c.clone().close().await.unwrap();
 }
+
+async fn sign_in(c: &Client, app: &TestApp, username: &str) {
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("form[action='/logout']"))
+        .await
+        .unwrap();
+}
+
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("a[href='/login']"))
+        .await
+        .unwrap();
+}
+
+async fn fill(c: &Client, id: &str, value: &str) {
+    let field = c.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+async fn submit_and_wait(c: &Client, form: &str, expect: &str) {
+    c.find(Locator::Css(&format!("{form} button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..50 {
+        if c.source().await.unwrap().contains(expect) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{expect:?} did not appear after submitting {form}");
+}
+
+#[tokio::test]
+async fn a_directive_to_all_units_is_worked_by_a_ward_and_followed_by_the_city() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn().await;
+    let c = &driver.client;
+
+    // The city leader issues a directive to every unit.
+    sign_in(c, &app, "lanhdao").await;
+    c.goto(&app.url("/directives")).await.unwrap();
+    c.find(Locator::Css("details summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(c, "d-number", "777/UBND-VP").await;
+    fill(c, "d-date", "27/11/2026").await;
+    fill(c, "d-signer", "Trần Minh Đức").await;
+    fill(c, "d-title", "Rà soát hộ nghèo cuối năm").await;
+    fill(c, "d-due", "31/12/2026").await;
+    fill(c, "d-units", "all").await;
+    submit_and_wait(c, "form[action='/directives']", "giao 168 nhiệm vụ").await;
+    sign_out(c).await;
+
+    // The ward leader assigns the ward's task to the one-stop officer.
+    sign_in(c, &app, "benthanh.lanhdao").await;
+    c.goto(&app.url("/tasks")).await.unwrap();
+    c.find(Locator::LinkText("Rà soát hộ nghèo cuối năm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("select[name=assignee]"))
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "select[name=assignee] option[value='benthanh.canbo']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    submit_and_wait(
+        c,
+        "form.action-form:has(input[value=assign])",
+        "Đã thực hiện: Phân công",
+    )
+    .await;
+    sign_out(c).await;
+
+    // The officer reports progress.
+    sign_in(c, &app, "benthanh.canbo").await;
+    c.goto(&app.url("/tasks")).await.unwrap();
+    c.find(Locator::LinkText("Rà soát hộ nghèo cuối năm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("input[name=progress]"))
+        .await
+        .unwrap();
+    fill(c, "progress-report_progress", "45").await;
+    fill(c, "note-report_progress", "Đã rà soát 45% số hộ").await;
+    submit_and_wait(
+        c,
+        "form.action-form:has(input[value=report_progress])",
+        "Đã thực hiện: Báo cáo tiến độ",
+    )
+    .await;
+    sign_out(c).await;
+
+    // The city sees it on the directive and in the cockpit.
+    sign_in(c, &app, "lanhdao").await;
+    c.goto(&app.url("/directives")).await.unwrap();
+    c.find(Locator::LinkText("Rà soát hộ nghèo cuối năm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("table.grid"))
+        .await
+        .unwrap();
+    let table = text_of(c, "table.grid").await;
+    let row = table
+        .lines()
+        .find(|l| l.contains("Phường Bến Thành"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        row.contains("45%") && row.contains("Phạm Thị Thu Đào"),
+        "{row}"
+    );
+    c.goto(&app.url("/cockpit")).await.unwrap();
+    assert_eq!(text_of(c, ".stats .stat:nth-child(2) strong").await, "168");
+    assert_eq!(
+        c.find_all(Locator::Css("figure.map svg path"))
+            .await
+            .unwrap()
+            .len(),
+        168
+    );
+    c.clone().close().await.unwrap();
+}
