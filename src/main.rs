@@ -302,7 +302,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let today = dieuhanh_core::time::vn_date(dieuhanh_core::time::now_us())
                     .context("the clock is out of range")?;
                 let tasks = seed::seed_demo_direction(&store, today).await?;
-                println!("{tasks} demo tasks from 3 directives.");
+                let visits = seed::seed_demo_visits(&store, today).await?;
+                println!("{tasks} demo tasks from 3 directives; {visits} field visits.");
                 println!(
                     "Demo database ready in {:.1} s.",
                     started.elapsed().as_secs_f64()

@@ -282,10 +282,10 @@ async fn a_directive_to_all_units_is_worked_by_a_ward_and_followed_by_the_city()
         .await
         .unwrap();
     fill(c, "d-number", "777/UBND-VP").await;
-    fill(c, "d-date", "27/11/2026").await;
+    fill(c, "d-date", &common::vn_day(0)).await;
     fill(c, "d-signer", "Trần Minh Đức").await;
     fill(c, "d-title", "Rà soát hộ nghèo cuối năm").await;
-    fill(c, "d-due", "31/12/2026").await;
+    fill(c, "d-due", &common::vn_day(20)).await;
     fill(c, "d-units", "all").await;
     submit_and_wait(c, "form[action='/directives']", "giao 168 nhiệm vụ").await;
     sign_out(c).await;

@@ -22,12 +22,12 @@ async fn the_cockpit_puts_overdue_units_first() {
     let app = TestApp::spawn().await;
     let leader = app.token("lanhdao").await;
     // One directive already past its deadline for two wards, one due later for all.
-    let late = json!({"doc_number": "1/UBND", "doc_date": "2026-01-05", "signer": "Lãnh đạo", "title": "Việc đã quá hạn",
-                      "due_date": "2026-01-20", "units": ["26743", "26740"]});
+    let late = json!({"doc_number": "1/UBND", "doc_date": common::day(-60), "signer": "Lãnh đạo", "title": "Việc đã quá hạn",
+                      "due_date": common::day(-30), "units": ["26743", "26740"]});
     let (s, _) = post(&app, &leader, "/api/v1/directives", late).await;
     assert_eq!(s, 201);
-    let later = json!({"doc_number": "2/UBND", "doc_date": "2026-11-27", "signer": "Lãnh đạo", "title": "Việc còn hạn",
-                       "due_date": "2026-12-31", "units": ["all"]});
+    let later = json!({"doc_number": "2/UBND", "doc_date": common::day(0), "signer": "Lãnh đạo", "title": "Việc còn hạn",
+                       "due_date": common::day(20), "units": ["all"]});
     let (s, _) = post(&app, &leader, "/api/v1/directives", later).await;
     assert_eq!(s, 201);
 

@@ -19,13 +19,14 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Valu
 }
 
 fn directive(units: Value) -> Value {
+    let (doc_date, due) = (common::vn_day(0), common::day(20));
     json!({
         "doc_number": "1234/UBND-VX",
-        "doc_date": "27/11/2026",
+        "doc_date": doc_date,
         "signer": "Trần Minh Đức",
         "title": "Rà soát hồ sơ đất đai tồn đọng",
         "summary": "Các phường, xã, đặc khu rà soát và báo cáo.",
-        "due_date": "2026-12-31",
+        "due_date": due,
         "units": units,
     })
 }
@@ -299,7 +300,7 @@ async fn wrong_requests_are_refused_and_change_nothing() {
         &app,
         &leader,
         &path,
-        json!({"action": "grant_extension", "due_date": "2026-12-01"}),
+        json!({"action": "grant_extension", "due_date": common::day(5)}),
     )
     .await;
     assert_eq!(
@@ -311,12 +312,12 @@ async fn wrong_requests_are_refused_and_change_nothing() {
         &app,
         &leader,
         &path,
-        json!({"action": "grant_extension", "due_date": "15/01/2027"}),
+        json!({"action": "grant_extension", "due_date": common::vn_day(40)}),
     )
     .await;
     assert_eq!(
         (s, b["due_date"].as_str(), b["state"].as_str()),
-        (200, Some("2027-01-15"), Some("in_progress"))
+        (200, Some(common::day(40).as_str()), Some("in_progress"))
     );
     let citizen = app.token("congdan").await;
     let (s, _) = app.api_get(Some(&citizen), "/api/v1/tasks").await;

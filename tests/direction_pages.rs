@@ -19,13 +19,14 @@ async fn a_directive_is_issued_worked_and_followed_through_the_pages() {
     assert!(html.contains("Ban hành chỉ đạo mới"));
 
     // A mistake is explained in Vietnamese and nothing is created.
+    let (doc_date, due) = (common::vn_day(0), common::vn_day(20));
     let mut fields = vec![
         ("doc_number", "512/UBND-KT"),
-        ("doc_date", "27/11/2026"),
+        ("doc_date", doc_date.as_str()),
         ("signer", "Trần Minh Đức"),
         ("title", "Kiểm tra an toàn phòng cháy chợ truyền thống"),
         ("summary", ""),
-        ("due_date", "15/12/2026"),
+        ("due_date", due.as_str()),
         ("priority", "high"),
         ("units", "26743, 99999"),
     ];

@@ -270,3 +270,19 @@ impl Drop for Backend {
         }
     }
 }
+
+/// A date relative to today in Vietnam, `YYYY-MM-DD`: tests must not depend on the day
+/// they run.
+pub fn day(offset: i64) -> String {
+    let today = dieuhanh_core::time::vn_date(dieuhanh_core::time::now_us()).expect("clock");
+    today
+        .checked_add(jiff::Span::new().days(offset))
+        .expect("date")
+        .to_string()
+}
+
+/// The same as `day`, written dd/mm/yyyy as people type it.
+pub fn vn_day(offset: i64) -> String {
+    let iso = day(offset);
+    format!("{}/{}/{}", &iso[8..10], &iso[5..7], &iso[0..4])
+}

@@ -81,6 +81,10 @@ pub enum Action {
     ViewWork,
     /// Issue a directive to units.
     IssueDirective,
+    /// Log field visits and follow-up tasks (city leaders).
+    LogVisit,
+    /// Decide which leader is in charge of which unit.
+    AssignLeaders,
 }
 
 /// Which units' records a principal may read for an action: the filter every list
@@ -116,7 +120,10 @@ pub fn scope(principal: &Principal, action: Action) -> Scope {
             Scope::Unit(principal.unit_id)
         }
         (Action::ViewAudit, Citizen) => Scope::OwnActions(principal.user_id),
-        (Action::ViewWork | Action::IssueDirective, CityLeader) => Scope::All,
+        (
+            Action::ViewWork | Action::IssueDirective | Action::LogVisit | Action::AssignLeaders,
+            CityLeader,
+        ) => Scope::All,
         (Action::ViewWork, DepartmentOfficer | UnitLeader | UnitOfficer) => {
             Scope::Unit(principal.unit_id)
         }

@@ -449,3 +449,58 @@ pub async fn unit_counts(store: &Store, today: &str, soon_until: &str) -> Result
         })
         .collect()
 }
+
+/// A task not attached to a directive (e.g. a follow-up decided during a field visit).
+pub struct NewTask<'a> {
+    pub unit_id: i64,
+    pub issuer_unit_id: i64,
+    pub title: &'a str,
+    pub due_date: &'a str,
+    pub priority: &'a str,
+    pub created_by: i64,
+    /// Where the task comes from, for the trail (e.g. "visit 12").
+    pub origin: &'a str,
+}
+
+pub async fn create_task(tx: &mut Tx, new: &NewTask<'_>, initial_state: &str) -> Result<i64> {
+    let item_id: i64 = sqlx::query(
+        "INSERT INTO work_items (unit_id, kind, state, directive_id, issuer_unit_id, title, priority, due_date, progress, created_at_us) \
+         VALUES ($1, 'task', $2, NULL, $3, $4, $5, $6, 0, $7) RETURNING id",
+    )
+    .bind(new.unit_id)
+    .bind(initial_state)
+    .bind(new.issuer_unit_id)
+    .bind(new.title)
+    .bind(new.priority)
+    .bind(new.due_date)
+    .bind(dieuhanh_core::time::now_us())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    insert_event(
+        tx,
+        new.unit_id,
+        item_id,
+        1,
+        Some(new.created_by),
+        "create",
+        "",
+        initial_state,
+        new.origin,
+        None,
+    )
+    .await?;
+    append(
+        tx,
+        AuditEvent {
+            unit_id: new.unit_id,
+            actor_id: Some(new.created_by),
+            entity: "task",
+            entity_id: item_id.to_string(),
+            action: "task.create",
+            summary: json!({"after": {"title": new.title, "due_date": new.due_date, "origin": new.origin}}),
+        },
+    )
+    .await?;
+    Ok(item_id)
+}

@@ -16,6 +16,7 @@ pub mod settings;
 pub mod tokens;
 pub mod units;
 pub mod users;
+pub mod visits;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};

@@ -29,6 +29,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0003_direction.sql"),
         postgres: include_str!("../migrations/postgres/0003_direction.sql"),
     },
+    Step {
+        version: 4,
+        description: "visits",
+        sqlite: include_str!("../migrations/sqlite/0004_visits.sql"),
+        postgres: include_str!("../migrations/postgres/0004_visits.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

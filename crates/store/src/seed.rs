@@ -468,3 +468,47 @@ fn by_days(date: jiff::civil::Date, days: i64) -> jiff::civil::Date {
     date.checked_add(jiff::Span::new().days(days))
         .unwrap_or(date)
 }
+
+/// The demo city leader in charge of every eighth unit, with some recent visits, some
+/// old ones and some units never visited. Demo data only.
+pub async fn seed_demo_visits(store: &Store, today: jiff::civil::Date) -> Result<usize> {
+    let leader = crate::users::by_username(store, "lanhdao").await?;
+    let units: Vec<_> = crate::units::all_current(store)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind.is_communal())
+        .collect();
+    let since = by_days(today, -120).to_string();
+    let findings = [
+        "Làm việc với Đảng ủy, UBND về tiến độ chuyển đổi số và giải quyết hồ sơ đất đai.",
+        "Kiểm tra bộ phận một cửa; ghi nhận thiếu nhân sự tiếp nhận hồ sơ vào giờ cao điểm.",
+        "Khảo sát các điểm ngập khi triều cường; yêu cầu báo cáo phương án khắc phục.",
+    ];
+    let mut tx = store.begin().await?;
+    let mut visits = 0;
+    for (i, unit) in units.iter().step_by(8).enumerate() {
+        crate::visits::assign(&mut tx, unit.id, leader.id, &since, leader.id).await?;
+        let days_ago = match i % 3 {
+            0 => Some(10),
+            1 => Some(45),
+            _ => None,
+        };
+        if let Some(days) = days_ago {
+            let date = by_days(today, -days).to_string();
+            crate::visits::log(
+                &mut tx,
+                &crate::visits::NewVisit {
+                    unit_id: unit.id,
+                    leader_id: leader.id,
+                    visit_date: &date,
+                    findings: findings[i % findings.len()],
+                    follow_up_item_id: None,
+                },
+            )
+            .await?;
+            visits += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(visits)
+}

@@ -21,6 +21,12 @@ pub struct UnitRow {
     pub done_late: i64,
     /// Share of finished tasks done on time, in percent; null before any is finished.
     pub on_time_rate: Option<i64>,
+    /// Days since a leader last visited; null if never.
+    pub days_since_visit: Option<i64>,
+    /// Not visited within the configured interval.
+    pub visit_overdue: bool,
+    /// Leaders in charge.
+    pub leaders: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
@@ -31,6 +37,7 @@ pub struct Totals {
     pub due_soon: i64,
     pub on_time_rate: Option<i64>,
     pub units_with_overdue: i64,
+    pub units_not_visited: i64,
 }
 
 pub const SORTS: [&str; 4] = ["red_flags", "overdue", "on_time_rate", "name"];
@@ -39,6 +46,8 @@ pub const SORTS: [&str; 4] = ["red_flags", "overdue", "on_time_rate", "name"];
 pub struct Filter {
     pub kind: Option<String>,
     pub old_province: Option<String>,
+    /// Only units this leader (user id) is in charge of.
+    pub leader: Option<i64>,
     pub sort: String,
 }
 
@@ -71,6 +80,15 @@ pub async fn rows(
             .map(|c| (c.unit_id, c))
             .collect();
     let units = dieuhanh_store::units::all_current(&state.store).await?;
+    let since = crate::visits::days_since_visit(state).await?;
+    let interval = crate::visits::interval_days(state).await;
+    let mut leaders: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    for a in dieuhanh_store::visits::assignments(&state.store, None).await? {
+        leaders
+            .entry(a.unit_id)
+            .or_default()
+            .push((a.leader_id, a.leader_name));
+    }
     let mut rows: Vec<UnitRow> = units
         .iter()
         .filter(|u| u.kind.is_communal())
@@ -80,6 +98,13 @@ pub async fn rows(
                 .old_province
                 .as_deref()
                 .is_none_or(|p| u.old_province.as_deref() == Some(p))
+        })
+        .filter(|u| {
+            filter.leader.is_none_or(|l| {
+                leaders
+                    .get(&u.id)
+                    .is_some_and(|ls| ls.iter().any(|(id, _)| *id == l))
+            })
         })
         .map(|u| {
             let c = counts.get(&u.id).cloned().unwrap_or_default();
@@ -94,6 +119,12 @@ pub async fn rows(
                 done_on_time: c.done_on_time,
                 done_late: c.done_late,
                 on_time_rate: rate(c.done_on_time, c.done_late),
+                days_since_visit: since.get(&u.id).copied(),
+                visit_overdue: since.get(&u.id).is_none_or(|d| *d > interval),
+                leaders: leaders
+                    .get(&u.id)
+                    .map(|ls| ls.iter().map(|(_, n)| n.clone()).collect())
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -111,10 +142,10 @@ pub async fn rows(
                 .then_with(|| name_key(a).cmp(&name_key(b)))
         }),
         "name" => rows.sort_by_key(name_key),
-        // Red flags first: overdue, then due soon, then open work.
+        // Red flags first: overdue work, then units not visited, then due soon, then open work.
         _ => rows.sort_by(|a, b| {
-            (b.overdue, b.due_soon, b.open)
-                .cmp(&(a.overdue, a.due_soon, a.open))
+            (b.overdue, b.visit_overdue, b.due_soon, b.open)
+                .cmp(&(a.overdue, a.visit_overdue, a.due_soon, a.open))
                 .then_with(|| name_key(a).cmp(&name_key(b)))
         }),
     }
@@ -128,6 +159,7 @@ pub async fn rows(
         due_soon: rows.iter().map(|r| r.due_soon).sum(),
         on_time_rate: rate(on_time, late),
         units_with_overdue: rows.iter().filter(|r| r.overdue > 0).count() as i64,
+        units_not_visited: rows.iter().filter(|r| r.visit_overdue).count() as i64,
     };
     Ok((rows, totals, units))
 }

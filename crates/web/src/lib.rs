@@ -13,6 +13,7 @@ pub mod pages;
 pub mod routes;
 pub mod security;
 pub mod state;
+pub mod visits;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -131,6 +132,20 @@ pub fn route_table() -> RouteTable {
             post(pages::account::enrol_totp),
         )
         .add("GET", "/cockpit", SignedIn, get(pages::cockpit::show))
+        .add("GET", "/visits", SignedIn, get(pages::visits::show))
+        .add("POST", "/visits", SignedIn, post(pages::visits::log))
+        .add(
+            "POST",
+            "/visits/leaders",
+            SignedIn,
+            post(pages::visits::assign),
+        )
+        .add(
+            "POST",
+            "/visits/leaders/remove",
+            SignedIn,
+            post(pages::visits::unassign),
+        )
         .add(
             "GET",
             "/directives",
@@ -245,6 +260,13 @@ pub fn route_table() -> RouteTable {
             post(api::direction::act),
         )
         .add("GET", "/api/v1/cockpit", SignedIn, get(api::cockpit::get))
+        .add("GET", "/api/v1/visits", SignedIn, get(api::visits::list))
+        .add(
+            "POST",
+            "/api/v1/visits",
+            SignedIn,
+            post(api::visits::create),
+        )
         .add("GET", "/api/openapi.json", Public, get(api::openapi::serve))
         // Operations.
         .add("GET", "/healthz", Ops, get(ops::healthz))

@@ -25,6 +25,8 @@ pub struct CockpitParams {
     pub old_province: Option<String>,
     /// `red_flags` (default), `overdue`, `on_time_rate` or `name`.
     pub sort: Option<String>,
+    /// Only units this leader (user id) is in charge of.
+    pub leader: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/cockpit", tag = "direction", params(CockpitParams), security(("bearer" = [])),
@@ -55,6 +57,7 @@ pub async fn get(
     let filter = Filter {
         kind,
         old_province: q.old_province.filter(|p| !p.is_empty()),
+        leader: q.leader,
         sort,
     };
     let (items, totals, _) = cockpit::rows(&state, &filter).await?;

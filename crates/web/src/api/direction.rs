@@ -53,6 +53,10 @@ fn invalid_message(code: &str) -> &'static str {
         }
         "invalid_due_date" => "due_date must be a date after the current deadline",
         "invalid_note" => "note is at most 5000 characters",
+        "invalid_leader" => "leader must be the username of an active city leader",
+        "already_in_charge" => "this leader is already in charge of one of these units",
+        "invalid_visit_date" => "visit_date must be a date, not in the future",
+        "invalid_findings" => "findings are required (at most 10000 characters)",
         _ => "invalid input",
     }
 }

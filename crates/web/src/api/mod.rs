@@ -10,6 +10,7 @@ pub mod extract;
 pub mod openapi;
 pub mod people;
 pub mod units;
+pub mod visits;
 
 use serde::Serialize;
 

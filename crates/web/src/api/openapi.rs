@@ -24,6 +24,8 @@ use utoipa::{Modify, OpenApi};
         super::direction::task,
         super::direction::act,
         super::cockpit::get,
+        super::visits::list,
+        super::visits::create,
         super::calendar::add_working_days,
         crate::ops::healthz,
         crate::ops::metrics,

@@ -26,6 +26,8 @@ struct CockpitPage<'a> {
     sorts: Vec<(&'static str, &'a str)>,
     measures: Vec<(&'static str, &'a str)>,
     filter_kind: String,
+    leaders: Vec<(i64, String)>,
+    filter_leader: i64,
     filter_province: String,
     sort: String,
     measure: String,
@@ -43,6 +45,7 @@ pub struct Params {
     sort: String,
     #[serde(default)]
     measure: String,
+    leader: Option<i64>,
 }
 
 /// The colour class (b0 best … b4 worst, bn no data) of a unit for a measure.
@@ -86,6 +89,7 @@ pub async fn show(
             kind: Some(params.kind.clone())
                 .filter(|k| UnitKind::parse(k).is_some_and(|k| k.is_communal())),
             old_province: Some(params.old_province.clone()).filter(|p| !p.is_empty()),
+            leader: params.leader,
             sort: sort.clone(),
         };
         let (rows, totals, units) = cockpit::rows(&state, &filter)
@@ -136,6 +140,17 @@ pub async fn show(
             sorts: SORTS.iter().map(|s| (*s, t(sort_key(s)))).collect(),
             measures: MEASURES.iter().map(|m| (*m, t(measure_key(m)))).collect(),
             filter_kind: filter.kind.clone().unwrap_or_default(),
+            leaders: {
+                let mut seen: Vec<(i64, String)> =
+                    dieuhanh_store::visits::assignments(&state.store, None)
+                        .await?
+                        .into_iter()
+                        .map(|a| (a.leader_id, a.leader_name))
+                        .collect();
+                seen.dedup();
+                seen
+            },
+            filter_leader: params.leader.unwrap_or(0),
             filter_province: filter.old_province.clone().unwrap_or_default(),
             legend: legend_keys.iter().map(|(c, k)| (*c, t(k))).collect(),
             rows,

@@ -12,6 +12,7 @@ pub mod login;
 pub mod map;
 pub mod people;
 pub mod units;
+pub mod visits;
 
 use crate::auth::{PageCtx, Viewer};
 use askama::Template;

@@ -110,6 +110,8 @@ struct UnitPage<'a> {
     parent: Option<Unit>,
     valid_from: String,
     people: Option<Vec<Person>>,
+    leaders: Vec<String>,
+    visits: Option<Vec<(String, String, String)>>,
     can_audit: bool,
     map: Option<MapView>,
 }
@@ -153,11 +155,37 @@ async fn show_body(state: &AppState, ctx: &PageCtx, code: &str) -> Result<Respon
     };
     let all = units::all_current(&state.store).await?;
     let map = locator(state, &all, &unit.code);
+    // Who is in charge is public; what they found is for those who follow the unit's work.
+    let leaders = dieuhanh_store::visits::assignments(&state.store, None)
+        .await?
+        .into_iter()
+        .filter(|a| a.unit_id == unit.id)
+        .map(|a| a.leader_name)
+        .collect();
+    let visits = if allowed(Action::ViewWork) {
+        Some(
+            dieuhanh_store::visits::visits(&state.store, Some(unit.id), 10)
+                .await?
+                .into_iter()
+                .map(|v| {
+                    (
+                        dieuhanh_core::time::format_civil_date(&v.visit_date),
+                        v.leader_name,
+                        v.findings,
+                    )
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let page = UnitPage {
         ctx,
         valid_from: dieuhanh_core::time::format_civil_date(&unit.valid_from),
         parent,
         people,
+        leaders,
+        visits,
         can_audit: allowed(Action::ViewAudit),
         map,
         unit,
