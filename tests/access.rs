@@ -23,11 +23,14 @@ struct Samples {
     officer: i64,
     task: i64,
     directive: i64,
+    obstacle: i64,
 }
 
 /// Path parameters get values that point into the protected unit.
 fn concrete(path: &str, ids: &Samples) -> String {
-    let id = if path.contains("/tasks/") {
+    let id = if path.contains("/obstacles/") {
+        ids.obstacle
+    } else if path.contains("/tasks/") {
         ids.task
     } else if path.contains("/directives/") {
         ids.directive
@@ -154,10 +157,22 @@ async fn nobody_outside_a_unit_sees_or_changes_its_records() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
+    // An obstacle raised by the protected unit, its description naming the marker.
+    let obstacle: serde_json::Value = client
+        .post(app.url("/api/v1/obstacles"))
+        .bearer_auth(&ward_leader)
+        .json(&serde_json::json!({"domain": "giáo dục phổ thông", "title": "Vướng mắc", "description": format!("Liên hệ {MARKER}")}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let ids = Samples {
         officer: officer.id,
         task,
         directive,
+        obstacle: obstacle["id"].as_i64().expect("obstacle created"),
     };
     // Another ward's officer and leader, a department officer and a citizen.
     let outsiders = callers(

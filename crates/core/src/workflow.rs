@@ -26,8 +26,10 @@ pub struct StateSpec {
 /// Who stands in what relation to an item: the engine's notion of "role".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
-    /// An official of the unit that issued the item (e.g. the city for a directive).
+    /// A leader of the unit that issued the item (e.g. the city for a directive).
     Issuer,
+    /// Any official of the issuing unit (e.g. the officer who raised an obstacle).
+    IssuerOfficial,
     /// The leader of the accountable unit.
     OwnerLeader,
     /// An official of the accountable unit.
@@ -163,6 +165,9 @@ pub fn relations(
         )
     {
         out.push(Relation::Issuer);
+    }
+    if principal.unit_id == issuer_unit && role.is_official() {
+        out.push(Relation::IssuerOfficial);
     }
     if principal.unit_id == owner_unit {
         if matches!(role, Role::UnitLeader | Role::DepartmentOfficer) {
@@ -335,14 +340,124 @@ pub const TASK: KindSpec = {
     }
 };
 
+/// An obstacle or request (vướng mắc, kiến nghị) raised by a unit: owned by the
+/// department competent for its domain, which answers within a deadline; the raising
+/// unit (the issuer) accepts the answer or reopens the obstacle with a reason.
+pub const OBSTACLE: KindSpec = {
+    use Relation::*;
+    KindSpec {
+        kind: "obstacle",
+        initial: "submitted",
+        states: &[
+            StateSpec {
+                name: "submitted",
+                clock: Clock::Running,
+            },
+            // The department has answered; the unit's review does not count against it.
+            StateSpec {
+                name: "answered",
+                clock: Clock::Paused,
+            },
+            StateSpec {
+                name: "accepted",
+                clock: Clock::Stopped,
+            },
+            StateSpec {
+                name: "withdrawn",
+                clock: Clock::Stopped,
+            },
+        ],
+        actions: &[
+            ActionSpec {
+                name: "answer",
+                from: &["submitted"],
+                to: "answered",
+                by: &[OwnerLeader, OwnerOfficial],
+                needs_reason: true,
+            },
+            ActionSpec {
+                name: "accept",
+                from: &["answered"],
+                to: "accepted",
+                by: &[IssuerOfficial],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "reopen",
+                from: &["answered"],
+                to: "submitted",
+                by: &[IssuerOfficial],
+                needs_reason: true,
+            },
+            ActionSpec {
+                name: "withdraw",
+                from: &["submitted"],
+                to: "withdrawn",
+                by: &[IssuerOfficial],
+                needs_reason: true,
+            },
+        ],
+    }
+};
+
+/// Every declared kind.
+pub const KINDS: [&KindSpec; 2] = [&TASK, &OBSTACLE];
+
+pub fn kind(name: &str) -> Option<&'static KindSpec> {
+    KINDS.into_iter().find(|k| k.kind == name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
     #[test]
-    fn the_task_kind_is_consistent() {
-        assert!(TASK.is_consistent());
+    fn every_kind_is_consistent() {
+        for k in KINDS {
+            assert!(k.is_consistent(), "{}", k.kind);
+            assert_eq!(kind(k.kind), Some(k));
+        }
+    }
+
+    #[test]
+    fn an_obstacle_is_answered_then_accepted_or_reopened() {
+        let t = OBSTACLE
+            .apply(
+                "submitted",
+                "answer",
+                &[Relation::OwnerOfficial],
+                Some("Đã hướng dẫn"),
+            )
+            .unwrap();
+        assert_eq!((t.to, t.clock), ("answered", Clock::Paused));
+        assert_eq!(
+            OBSTACLE.apply("submitted", "answer", &[Relation::OwnerOfficial], None),
+            Err(TransitionError::ReasonRequired { action: "answer" })
+        );
+        assert_eq!(
+            OBSTACLE.apply("answered", "accept", &[Relation::OwnerLeader], None),
+            Err(TransitionError::NotPermitted { action: "accept" })
+        );
+        assert_eq!(
+            OBSTACLE
+                .apply(
+                    "answered",
+                    "reopen",
+                    &[Relation::IssuerOfficial],
+                    Some("Chưa rõ")
+                )
+                .unwrap()
+                .to,
+            "submitted"
+        );
+        assert_eq!(
+            OBSTACLE
+                .apply("answered", "accept", &[Relation::IssuerOfficial], None)
+                .unwrap()
+                .clock,
+            Clock::Stopped
+        );
     }
 
     #[test]
@@ -454,7 +569,10 @@ mod tests {
             role: Role::CityLeader,
             unit_id: 1,
         };
-        assert_eq!(relations(&city, 10, 1, None), [Relation::Issuer]);
+        assert_eq!(
+            relations(&city, 10, 1, None),
+            [Relation::Issuer, Relation::IssuerOfficial]
+        );
         let citizen = Principal {
             user_id: 4,
             role: Role::Citizen,
@@ -501,7 +619,7 @@ mod tests {
         fn random_action_sequences_keep_the_state_machine_sound(
             steps in proptest::collection::vec((0usize..9, 0usize..5, proptest::bool::ANY), 0..40)
         ) {
-            let relations = [Relation::Issuer, Relation::OwnerLeader, Relation::OwnerOfficial, Relation::Assignee, Relation::Cooperator];
+            let relations = [Relation::Issuer, Relation::IssuerOfficial, Relation::OwnerLeader, Relation::OwnerOfficial, Relation::Assignee];
             let mut state: &str = TASK.initial;
             for (a, r, with_reason) in steps {
                 let action = TASK.actions[a].name;

@@ -292,9 +292,9 @@ pub async fn apply(tx: &mut Tx, item: &WorkItem, change: &Change<'_>) -> Result<
         AuditEvent {
             unit_id: item.unit_id,
             actor_id: Some(change.actor),
-            entity: "task",
+            entity: &item.kind,
             entity_id: item.id.to_string(),
-            action: &format!("task.{}", change.action),
+            action: &format!("{}.{}", item.kind, change.action),
             summary: json!({
                 "before": {"state": change.from},
                 "after": {"state": change.to, "note": change.note, "progress": change.progress, "due_date": change.due_date},
@@ -357,6 +357,8 @@ pub struct ItemQuery {
     pub involving_unit: Option<i64>,
     pub directive_id: Option<i64>,
     pub open_only: bool,
+    /// One kind of item (`task`, `obstacle`); every kind when `None`.
+    pub kind: Option<&'static str>,
 }
 
 pub async fn items(store: &Store, query: &ItemQuery, page: Page) -> Result<(Vec<WorkItem>, i64)> {
@@ -372,6 +374,9 @@ pub async fn items(store: &Store, query: &ItemQuery, page: Page) -> Result<(Vec<
     }
     if query.open_only {
         f.and("w.closed_on IS NULL", vec![]);
+    }
+    if let Some(kind) = query.kind {
+        f.and("w.kind = {0}", vec![Value::Text(kind.to_string())]);
     }
     let (rows, total) = f
         .page(
@@ -422,7 +427,12 @@ pub struct UnitCounts {
 
 /// Counts per accountable unit: one grouped pass over the work-item index. `today` and
 /// `soon_until` are `YYYY-MM-DD` (ISO dates compare correctly as text).
-pub async fn unit_counts(store: &Store, today: &str, soon_until: &str) -> Result<Vec<UnitCounts>> {
+pub async fn unit_counts(
+    store: &Store,
+    kind: &str,
+    today: &str,
+    soon_until: &str,
+) -> Result<Vec<UnitCounts>> {
     let rows = sqlx::query(
         "SELECT unit_id, \
            CAST(SUM(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS open, \
@@ -430,10 +440,11 @@ pub async fn unit_counts(store: &Store, today: &str, soon_until: &str) -> Result
            CAST(SUM(CASE WHEN closed_on IS NULL AND due_date >= $1 AND due_date <= $2 THEN 1 ELSE 0 END) AS BIGINT) AS due_soon, \
            CAST(SUM(CASE WHEN state = 'done' AND closed_on <= due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_on_time, \
            CAST(SUM(CASE WHEN state = 'done' AND closed_on > due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_late \
-         FROM work_items GROUP BY unit_id",
+         FROM work_items WHERE kind = $3 GROUP BY unit_id",
     )
     .bind(today)
     .bind(soon_until)
+    .bind(kind)
     .fetch_all(store.reader())
     .await?;
     rows.iter()

@@ -35,6 +35,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0004_visits.sql"),
         postgres: include_str!("../migrations/postgres/0004_visits.sql"),
     },
+    Step {
+        version: 5,
+        description: "obstacles",
+        sqlite: include_str!("../migrations/sqlite/0005_obstacles.sql"),
+        postgres: include_str!("../migrations/postgres/0005_obstacles.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

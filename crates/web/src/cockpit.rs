@@ -73,12 +73,16 @@ pub async fn rows(
         .calendar()
         .add_working_days(today, DUE_SOON_WORKING_DAYS)
         .unwrap_or(today);
-    let counts: HashMap<i64, UnitCounts> =
-        dieuhanh_store::direction::unit_counts(&state.store, &today.to_string(), &soon.to_string())
-            .await?
-            .into_iter()
-            .map(|c| (c.unit_id, c))
-            .collect();
+    let counts: HashMap<i64, UnitCounts> = dieuhanh_store::direction::unit_counts(
+        &state.store,
+        "task",
+        &today.to_string(),
+        &soon.to_string(),
+    )
+    .await?
+    .into_iter()
+    .map(|c| (c.unit_id, c))
+    .collect();
     let units = dieuhanh_store::units::all_current(&state.store).await?;
     let since = crate::visits::days_since_visit(state).await?;
     let interval = crate::visits::interval_days(state).await;

@@ -83,6 +83,8 @@ impl DirectionError {
             "invalid_due_date" => "direction.err.due_date",
             "invalid_note" => "direction.err.note",
             "invalid_leader" => "visits.err.leader",
+            "invalid_domain" => "obstacles.err.domain",
+            "invalid_description" => "obstacles.err.description",
             "already_in_charge" => "visits.err.already",
             "invalid_visit_date" => "visits.err.date",
             "invalid_findings" => "visits.err.findings",
@@ -263,6 +265,8 @@ pub struct ActionInput {
     pub due_date: String,
 }
 
+/// Takes an action on a work item of any declared kind, with the side effects the
+/// action has (assignment, progress, new deadline, answer, closing).
 pub async fn act(
     state: &AppState,
     principal: &Principal,
@@ -270,6 +274,7 @@ pub async fn act(
     input: &ActionInput,
 ) -> Result<(), DirectionError> {
     let item = visible_item(state, principal, item_id).await?;
+    let spec = workflow::kind(&item.kind).ok_or(DirectionError::NotFound)?;
     let relations = workflow::relations(
         principal,
         item.unit_id,
@@ -277,10 +282,10 @@ pub async fn act(
         item.assignee_id,
     );
     let note = input.note.trim();
-    if note.chars().count() > 5000 {
+    if note.chars().count() > 10_000 {
         return Err(DirectionError::Invalid("invalid_note"));
     }
-    let t = TASK.apply(
+    let t = spec.apply(
         &item.state,
         input.action.trim(),
         &relations,
@@ -297,10 +302,11 @@ pub async fn act(
         due_date: None,
         closed_on: None,
     };
-    let today = today().to_string();
+    let today = today();
+    let today_text = today.to_string();
     let new_due;
-    match t.action {
-        "assign" => {
+    match (spec.kind, t.action) {
+        ("task", "assign") => {
             let user = dieuhanh_store::users::by_username(&state.store, input.assignee.trim())
                 .await
                 .map_err(|_| DirectionError::Invalid("invalid_assignee"))?;
@@ -309,14 +315,14 @@ pub async fn act(
             }
             change.assignee_id = Some(user.id);
         }
-        "report_progress" => {
+        ("task", "report_progress") => {
             let p = input
                 .progress
                 .filter(|p| (0..=100).contains(p))
                 .ok_or(DirectionError::Invalid("invalid_progress"))?;
             change.progress = Some(p);
         }
-        "grant_extension" => {
+        ("task", "grant_extension") => {
             let current: Date = item
                 .due_date
                 .parse()
@@ -327,15 +333,28 @@ pub async fn act(
             new_due = d.to_string();
             change.due_date = Some(&new_due);
         }
-        "accept_completion" => {
+        ("task", "accept_completion") => {
             change.progress = Some(100);
-            change.closed_on = Some(&today);
+            change.closed_on = Some(&today_text);
         }
-        "cancel" => change.closed_on = Some(&today),
+        // A reopened obstacle gets a fresh answering term.
+        ("obstacle", "reopen") => {
+            new_due = state
+                .calendar()
+                .add_working_days(today, crate::obstacles::answer_days(state).await)?
+                .to_string();
+            change.due_date = Some(&new_due);
+        }
+        (_, "cancel" | "accept" | "withdraw") => change.closed_on = Some(&today_text),
         _ => {}
     }
     let mut tx = state.store.begin().await?;
     direction::apply(&mut tx, &item, &change).await?;
+    if spec.kind == "obstacle" && t.action == "answer" {
+        let details = dieuhanh_store::obstacles::details(&state.store, item.id).await?;
+        dieuhanh_store::obstacles::set_answer(&mut tx, item.id, &item.title, &details.domain, note)
+            .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

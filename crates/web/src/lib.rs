@@ -8,6 +8,7 @@ pub mod direction;
 pub mod error;
 pub mod i18n;
 mod middleware;
+pub mod obstacles;
 pub mod ops;
 pub mod pages;
 pub mod routes;
@@ -132,6 +133,25 @@ pub fn route_table() -> RouteTable {
             post(pages::account::enrol_totp),
         )
         .add("GET", "/cockpit", SignedIn, get(pages::cockpit::show))
+        .add("GET", "/obstacles", SignedIn, get(pages::obstacles::list))
+        .add(
+            "POST",
+            "/obstacles",
+            SignedIn,
+            post(pages::obstacles::raise),
+        )
+        .add(
+            "GET",
+            "/obstacles/{id}",
+            SignedIn,
+            get(pages::obstacles::show),
+        )
+        .add(
+            "POST",
+            "/obstacles/{id}/act",
+            SignedIn,
+            post(pages::obstacles::act),
+        )
         .add("GET", "/visits", SignedIn, get(pages::visits::show))
         .add("POST", "/visits", SignedIn, post(pages::visits::log))
         .add(
@@ -260,6 +280,42 @@ pub fn route_table() -> RouteTable {
             post(api::direction::act),
         )
         .add("GET", "/api/v1/cockpit", SignedIn, get(api::cockpit::get))
+        .add(
+            "GET",
+            "/api/v1/obstacles/domains",
+            SignedIn,
+            get(api::obstacles::domains),
+        )
+        .add(
+            "GET",
+            "/api/v1/obstacles/answers",
+            SignedIn,
+            get(api::obstacles::answers),
+        )
+        .add(
+            "POST",
+            "/api/v1/obstacles",
+            SignedIn,
+            post(api::obstacles::create),
+        )
+        .add(
+            "GET",
+            "/api/v1/obstacles",
+            SignedIn,
+            get(api::obstacles::list),
+        )
+        .add(
+            "GET",
+            "/api/v1/obstacles/{id}",
+            SignedIn,
+            get(api::obstacles::get),
+        )
+        .add(
+            "POST",
+            "/api/v1/obstacles/{id}/actions",
+            SignedIn,
+            post(api::obstacles::act),
+        )
         .add("GET", "/api/v1/visits", SignedIn, get(api::visits::list))
         .add(
             "POST",

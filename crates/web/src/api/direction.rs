@@ -52,7 +52,11 @@ fn invalid_message(code: &str) -> &'static str {
             "assignee must be the username of an active official of the task's unit"
         }
         "invalid_due_date" => "due_date must be a date after the current deadline",
-        "invalid_note" => "note is at most 5000 characters",
+        "invalid_note" => "note is at most 10000 characters",
+        "invalid_domain" => {
+            "domain must be one of the routing table's domains (GET /api/v1/obstacles/domains), or empty for other; not your own department's"
+        }
+        "invalid_description" => "description is at most 10000 characters",
         "invalid_leader" => "leader must be the username of an active city leader",
         "already_in_charge" => "this leader is already in charge of one of these units",
         "invalid_visit_date" => "visit_date must be a date, not in the future",
@@ -260,6 +264,7 @@ pub async fn tasks(
         involving_unit: scope,
         directive_id: q.directive,
         open_only: q.open.unwrap_or(false),
+        kind: Some("task"),
     };
     let (found, total) = direction::items(&state.store, &query, page).await?;
     let items = found.into_iter().map(|w| task_dto(&state, w)).collect();

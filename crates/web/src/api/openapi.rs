@@ -25,13 +25,19 @@ use utoipa::{Modify, OpenApi};
         super::direction::act,
         super::cockpit::get,
         super::visits::list,
+        super::obstacles::domains,
+        super::obstacles::create,
+        super::obstacles::list,
+        super::obstacles::get,
+        super::obstacles::act,
+        super::obstacles::answers,
         super::visits::create,
         super::calendar::add_working_days,
         crate::ops::healthz,
         crate::ops::metrics,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "ops"))
+    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "obstacles"), (name = "ops"))
 )]
 pub struct ApiDoc;
 

@@ -380,6 +380,7 @@ pub async fn tasks(
             involving_unit: scope,
             directive_id: None,
             open_only,
+            kind: Some("task"),
         };
         let (found, total) = direction::items(&state.store, &query, page).await?;
         let tasks = found.iter().map(|w| task_row(&state, &ctx, w)).collect();

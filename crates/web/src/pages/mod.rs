@@ -10,6 +10,7 @@ pub mod direction;
 pub mod home;
 pub mod login;
 pub mod map;
+pub mod obstacles;
 pub mod people;
 pub mod units;
 pub mod visits;

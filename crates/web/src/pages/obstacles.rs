@@ -1,0 +1,334 @@
+//! Obstacles and requests: a unit raises one to the competent department, the
+//! department answers, the unit accepts or reopens; past answers are searchable.
+
+use super::{PageError, PageForm, PagePath, PageQuery, render, respond};
+use crate::auth::PageCtx;
+use crate::direction::{self as service, ActionInput, DirectionError};
+use crate::obstacles::{self, ObstacleInput};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use dieuhanh_core::paging::Page;
+use dieuhanh_core::time::format_civil_date;
+use dieuhanh_core::workflow::{self, OBSTACLE};
+use dieuhanh_store::direction::{self, ItemQuery, WorkItem};
+use dieuhanh_store::obstacles::PastAnswer;
+
+fn label(ctx: &PageCtx, prefix: &str, code: &str) -> String {
+    let key = format!("{prefix}.{code}");
+    let text = ctx.t.get(&key);
+    if text == key {
+        code.to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+pub struct Row {
+    pub id: i64,
+    pub title: String,
+    pub from: String,
+    pub to: String,
+    pub state: String,
+    pub sla_class: String,
+    pub sla_label: String,
+    pub due: String,
+}
+
+async fn row(state: &AppState, ctx: &PageCtx, w: &WorkItem) -> Result<Row, PageError> {
+    let from = dieuhanh_store::units::by_id(&state.store, w.issuer_unit_id)
+        .await?
+        .name;
+    let sla = if w.state == "withdrawn" {
+        None
+    } else {
+        service::sla_of(state, w)
+    };
+    Ok(Row {
+        id: w.id,
+        title: w.title.clone(),
+        from,
+        to: w.unit_name.clone(),
+        state: label(ctx, "obstacle_state", &w.state),
+        sla_class: sla.map(|s| s.as_str()).unwrap_or("").to_string(),
+        sla_label: sla
+            .map(|s| label(ctx, "sla", s.as_str()))
+            .unwrap_or_else(|| "—".into()),
+        due: format_civil_date(&w.due_date),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "obstacles.html")]
+struct ListPage<'a> {
+    ctx: &'a PageCtx,
+    q: String,
+    answers: Vec<PastAnswer>,
+    rows: Vec<Row>,
+    can_raise: bool,
+    domains: Vec<(String, String)>,
+    answer_days: String,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Params {
+    #[serde(default)]
+    q: String,
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    q: String,
+    status: StatusCode,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let principal = ctx.require()?.principal();
+    let scope = service::work_scope(&principal)?;
+    let query = ItemQuery {
+        involving_unit: scope,
+        directive_id: None,
+        open_only: false,
+        kind: Some("obstacle"),
+    };
+    let (found, _) = direction::items(
+        &state.store,
+        &query,
+        Page::new(Some(1), Some(200)).unwrap_or_default(),
+    )
+    .await?;
+    let mut rows = Vec::with_capacity(found.len());
+    for w in &found {
+        rows.push(row(state, ctx, w).await?);
+    }
+    let answers = dieuhanh_store::obstacles::search_answers(&state.store, &q, 20).await?;
+    let domains = dieuhanh_store::obstacles::routes(&state.store)
+        .await?
+        .into_iter()
+        .map(|r| (r.domain, r.unit_name))
+        .collect();
+    let page = ListPage {
+        ctx,
+        q,
+        answers,
+        rows,
+        can_raise: principal.role.is_official(),
+        domains,
+        answer_days: obstacles::answer_days(state).await.to_string(),
+        message,
+        error,
+    };
+    Ok(render(status, &page))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PageQuery(params): PageQuery<Params>,
+) -> Response {
+    respond(
+        &ctx,
+        list_page(&state, &ctx, params.q, StatusCode::OK, None, None).await,
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct RaiseForm {
+    #[serde(default)]
+    domain: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn raise(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PageForm(form): PageForm<RaiseForm>,
+) -> Response {
+    let result = async {
+        let principal = ctx.require()?.principal();
+        let input = ObstacleInput {
+            domain: form.domain,
+            title: form.title,
+            description: form.description,
+        };
+        match obstacles::raise(&state, &principal, &input).await {
+            Ok(_) => {
+                list_page(
+                    &state,
+                    &ctx,
+                    String::new(),
+                    StatusCode::OK,
+                    Some(ctx.t.get("obstacles.sent").to_string()),
+                    None,
+                )
+                .await
+            }
+            Err(e @ (DirectionError::Forbidden | DirectionError::Store(_))) => Err(e.into()),
+            Err(e) => {
+                list_page(
+                    &state,
+                    &ctx,
+                    String::new(),
+                    StatusCode::BAD_REQUEST,
+                    None,
+                    Some(ctx.t.get(e.message_key()).to_string()),
+                )
+                .await
+            }
+        }
+    }
+    .await;
+    respond(&ctx, result)
+}
+
+#[derive(Template)]
+#[template(path = "obstacle.html")]
+struct DetailPage<'a> {
+    ctx: &'a PageCtx,
+    o: Row,
+    domain: String,
+    routed: bool,
+    description: String,
+    answer: String,
+    events: Vec<(String, String, String, String)>,
+    actions: Vec<(String, String)>,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    id: i64,
+    status: StatusCode,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let principal = ctx.require()?.principal();
+    let item = service::visible_item(state, &principal, id).await?;
+    if item.kind != OBSTACLE.kind {
+        return Err(PageError::not_found());
+    }
+    let details = dieuhanh_store::obstacles::details(&state.store, item.id).await?;
+    let relations = workflow::relations(
+        &principal,
+        item.unit_id,
+        item.issuer_unit_id,
+        item.assignee_id,
+    );
+    let actions = OBSTACLE
+        .available(&item.state, &relations)
+        .into_iter()
+        .map(|a| (a.to_string(), label(ctx, "obstacle_action", a)))
+        .collect();
+    let events = direction::events(&state.store, item.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            (
+                dieuhanh_core::time::format_datetime(e.at_us),
+                label(ctx, "obstacle_action", &e.action),
+                e.actor_name.unwrap_or_default(),
+                e.note,
+            )
+        })
+        .collect();
+    let o = row(state, ctx, &item).await?;
+    let domain = if details.domain.is_empty() {
+        ctx.t.get("obstacles.other_domain").to_string()
+    } else {
+        details.domain
+    };
+    Ok(render(
+        status,
+        &DetailPage {
+            ctx,
+            o,
+            domain,
+            routed: details.routed,
+            description: details.description,
+            answer: details.answer,
+            events,
+            actions,
+            message,
+            error,
+        },
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PagePath(id): PagePath<i64>,
+) -> Response {
+    respond(
+        &ctx,
+        detail_page(&state, &ctx, id, StatusCode::OK, None, None).await,
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<ActForm>,
+) -> Response {
+    let result = async {
+        let principal = ctx.require()?.principal();
+        let item = service::visible_item(&state, &principal, id).await?;
+        if item.kind != OBSTACLE.kind {
+            return Err(PageError::not_found());
+        }
+        let input = ActionInput {
+            action: form.action.clone(),
+            note: form.note,
+            ..Default::default()
+        };
+        match service::act(&state, &principal, id, &input).await {
+            Ok(()) => {
+                let message = ctx.t.fill(
+                    "direction.done",
+                    [(
+                        "action",
+                        label(&ctx, "obstacle_action", &form.action).as_str(),
+                    )],
+                );
+                detail_page(&state, &ctx, id, StatusCode::OK, Some(message), None).await
+            }
+            Err(
+                e @ (DirectionError::NotFound
+                | DirectionError::Forbidden
+                | DirectionError::Store(_)),
+            ) => Err(e.into()),
+            Err(e) => {
+                detail_page(
+                    &state,
+                    &ctx,
+                    id,
+                    StatusCode::BAD_REQUEST,
+                    None,
+                    Some(ctx.t.get(e.message_key()).to_string()),
+                )
+                .await
+            }
+        }
+    }
+    .await;
+    respond(&ctx, result)
+}

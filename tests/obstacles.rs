@@ -1,0 +1,199 @@
+//! Obstacles and requests: a ward raises one, it reaches the competent department by
+//! domain, the department answers, the ward accepts or reopens; answers are searchable.
+
+mod common;
+
+use common::TestApp;
+use serde_json::{Value, json};
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn an_obstacle_reaches_the_competent_department_and_is_answered() {
+    let app = TestApp::spawn().await;
+    let ward = app.token("benthanh.lanhdao").await;
+    let (status, domains) = app.api_get(Some(&ward), "/api/v1/obstacles/domains").await;
+    assert_eq!(status, 200);
+    let land = domains
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["domain"] == "đất đai")
+        .unwrap();
+    assert_eq!(land["department_code"], "so-nong-nghiep-va-moi-truong");
+
+    let (s, b) = post(
+        &app,
+        &ward,
+        "/api/v1/obstacles",
+        json!({"domain": "phi thuyền", "title": "x"}),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (400, Some("invalid_domain"))
+    );
+    let (s, b) = post(
+        &app,
+        &ward,
+        "/api/v1/obstacles",
+        json!({"domain": "đất đai", "title": " "}),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (400, Some("invalid_title"))
+    );
+    let raised = json!({"domain": "đất đai", "title": "Vướng mắc cấp giấy chứng nhận cho đất có nguồn gốc lấn chiếm",
+                        "description": "Hồ sơ của hộ ông A tồn đọng từ 2019."});
+    let (s, o) = post(&app, &ward, "/api/v1/obstacles", raised).await;
+    assert_eq!(s, 201, "{o}");
+    assert_eq!(o["unit_code"], "so-nong-nghiep-va-moi-truong");
+    assert_eq!(o["state"], "submitted");
+    assert_eq!(o["routed"], true);
+    let id = o["id"].as_i64().unwrap();
+
+    // The department sees it; another ward does not; the description stays with them.
+    let dept = app.token("so.nnmt").await;
+    let (_, list) = app.api_get(Some(&dept), "/api/v1/obstacles").await;
+    assert_eq!(list["total"], 1);
+    let other = app.token("saigon.canbo").await;
+    assert_eq!(
+        app.api_get(Some(&other), &format!("/api/v1/obstacles/{id}"))
+            .await
+            .0,
+        404
+    );
+    let (_, theirs) = app.api_get(Some(&other), "/api/v1/obstacles").await;
+    assert_eq!(theirs["total"], 0);
+
+    let path = format!("/api/v1/obstacles/{id}/actions");
+    let (s, b) = post(
+        &app,
+        &ward,
+        &path,
+        json!({"action": "answer", "note": "tự trả lời"}),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (403, Some("forbidden")),
+        "the raising unit does not answer"
+    );
+    let (s, b) = post(&app, &dept, &path, json!({"action": "answer"})).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (400, Some("reason_required"))
+    );
+    let answer =
+        "Áp dụng Điều 138 Luật Đất đai 2024; phường lập hồ sơ xác nhận thời điểm sử dụng đất.";
+    let (s, b) = post(
+        &app,
+        &dept,
+        &path,
+        json!({"action": "answer", "note": answer}),
+    )
+    .await;
+    assert_eq!(
+        (s, b["state"].as_str(), b["answer"].as_str()),
+        (200, Some("answered"), Some(answer))
+    );
+
+    // Reopen with a reason gives a fresh term; then the answer is accepted.
+    let (s, b) = post(
+        &app,
+        &ward,
+        &path,
+        json!({"action": "reopen", "note": "Chưa rõ trường hợp lấn chiếm sau 2014"}),
+    )
+    .await;
+    assert_eq!((s, b["state"].as_str()), (200, Some("submitted")));
+    let (s, _) = post(
+        &app,
+        &dept,
+        &path,
+        json!({"action": "answer", "note": answer}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, b) = post(&app, &ward, &path, json!({"action": "accept"})).await;
+    assert_eq!(
+        (s, b["state"].as_str(), b["sla"].as_str()),
+        (200, Some("accepted"), Some("done_on_time"))
+    );
+
+    // Another ward finds the answer without typing diacritics, but not the description.
+    let (_, found) = app
+        .api_get(
+            Some(&other),
+            "/api/v1/obstacles/answers?q=cap%20giay%20chung%20nhan",
+        )
+        .await;
+    let first = &found.as_array().unwrap()[0];
+    assert_eq!(first["answer"], answer);
+    assert!(!found.to_string().contains("ông A"));
+    let (_, trail) = app
+        .api_get(Some(&dept), "/api/v1/audit?entity=obstacle")
+        .await;
+    assert!(trail["total"].as_i64().unwrap() >= 5);
+}
+
+#[tokio::test]
+async fn an_obstacle_without_a_route_goes_to_the_coordinating_office_and_pages_work() {
+    let app = TestApp::spawn().await;
+    let ward = app.signed_in("benthanh.canbo").await;
+    let (status, html) = app.get(&ward, "/obstacles").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Nêu vướng mắc, kiến nghị")
+            && html.contains("đất đai — Sở Nông nghiệp và Môi trường")
+    );
+    let r = app
+        .post_form(
+            &ward,
+            "/obstacles",
+            "/obstacles",
+            &[
+                ("domain", ""),
+                ("title", "Kinh phí vận hành trụ sở mới"),
+                ("description", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("Đã gửi vướng mắc"));
+    let token = app.token("benthanh.canbo").await;
+    let (_, list) = app.api_get(Some(&token), "/api/v1/obstacles").await;
+    let o = &list["items"][0];
+    assert_eq!(o["unit_code"], "van-phong-ubnd");
+    assert_eq!(o["routed"], false);
+    let id = o["id"].as_i64().unwrap();
+    let (status, html) = app.get(&ward, &format!("/obstacles/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("chưa có cơ quan phụ trách lĩnh vực") && html.contains("Chờ trả lời"));
+    let r = app
+        .post_form(
+            &ward,
+            &format!("/obstacles/{id}"),
+            &format!("/obstacles/{id}/act"),
+            &[("action", "withdraw"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("cần ghi lý do"),
+        "{}",
+        &body[body.find("<main").unwrap_or(0)..]
+    );
+}
