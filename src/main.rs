@@ -303,7 +303,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .context("the clock is out of range")?;
                 let tasks = seed::seed_demo_direction(&store, today).await?;
                 let visits = seed::seed_demo_visits(&store, today).await?;
-                println!("{tasks} demo tasks from 3 directives; {visits} field visits.");
+                let obstacles = seed::seed_demo_obstacles(&store, today).await?;
+                println!(
+                    "{tasks} demo tasks from 3 directives; {visits} field visits; {obstacles} obstacles."
+                );
                 println!(
                     "Demo database ready in {:.1} s.",
                     started.elapsed().as_secs_f64()

@@ -63,6 +63,24 @@ async fn an_obstacle_reaches_the_competent_department_and_is_answered() {
     assert_eq!(o["routed"], true);
     let id = o["id"].as_i64().unwrap();
 
+    // The cockpit counts it against the ward that raised it.
+    let city = app.token("lanhdao").await;
+    let (_, cockpit) = app.api_get(Some(&city), "/api/v1/cockpit").await;
+    let row = cockpit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "26743")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            row["obstacles_open"].as_i64(),
+            row["obstacles_overdue"].as_i64()
+        ),
+        (Some(1), Some(0))
+    );
+
     // The department sees it; another ward does not; the description stays with them.
     let dept = app.token("so.nnmt").await;
     let (_, list) = app.api_get(Some(&dept), "/api/v1/obstacles").await;

@@ -229,3 +229,25 @@ pub async fn unrouted(store: &Store) -> Result<Vec<(i64, String, String)>> {
         .map(|r| Ok((r.try_get("id")?, r.try_get("title")?, r.try_get("domain")?)))
         .collect()
 }
+
+/// Per raising unit: obstacles still open, and those whose answer is overdue.
+pub async fn raised_counts(store: &Store, today: &str) -> Result<Vec<(i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT issuer_unit_id, \
+           CAST(SUM(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS open, \
+           CAST(SUM(CASE WHEN closed_on IS NULL AND state = 'submitted' AND due_date < $1 THEN 1 ELSE 0 END) AS BIGINT) AS overdue \
+         FROM work_items WHERE kind = 'obstacle' GROUP BY issuer_unit_id",
+    )
+    .bind(today)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("issuer_unit_id")?,
+                r.try_get("open")?,
+                r.try_get("overdue")?,
+            ))
+        })
+        .collect()
+}

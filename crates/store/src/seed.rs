@@ -512,3 +512,112 @@ pub async fn seed_demo_visits(store: &Store, today: jiff::civil::Date) -> Result
     tx.commit().await?;
     Ok(visits)
 }
+
+/// A few obstacles raised by units to the competent departments, some answered. Demo
+/// data only.
+pub async fn seed_demo_obstacles(store: &Store, today: jiff::civil::Date) -> Result<usize> {
+    use dieuhanh_core::workflow::{OBSTACLE, Relation};
+    let routes = crate::obstacles::routes(store).await?;
+    let units: Vec<_> = crate::units::all_current(store)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind.is_communal())
+        .collect();
+    let cases = [
+        (
+            "đất đai",
+            "Cấp giấy chứng nhận cho đất có nguồn gốc lấn chiếm trước 2014",
+            Some(
+                "Áp dụng Điều 138 Luật Đất đai 2024; UBND cấp xã xác nhận thời điểm bắt đầu sử dụng đất.",
+            ),
+        ),
+        (
+            "giáo dục phổ thông",
+            "Thiếu phòng học lớp 1 năm học tới do tăng dân số cơ học",
+            None,
+        ),
+        (
+            "nhà ở",
+            "Xử lý chung cư cũ xuống cấp chưa có chủ đầu tư cải tạo",
+            Some("Sở Xây dựng đã đưa vào danh mục kiểm định năm tới; phường lập danh sách hộ dân."),
+        ),
+        ("môi trường", "Điểm tập kết rác tự phát ven kênh", None),
+    ];
+    let mut count = 0;
+    for (i, (domain, title, answer)) in cases.iter().enumerate() {
+        let Some(route) = routes.iter().find(|r| r.domain == *domain) else {
+            continue;
+        };
+        let Some(unit) = units.get(i * 37 % units.len()) else {
+            continue;
+        };
+        let Ok(raiser) = crate::users::by_username(store, &format!("{}.lanhdao", unit.code)).await
+        else {
+            continue;
+        };
+        let due = by_days(today, if answer.is_some() { 3 } else { -2 }).to_string();
+        let mut tx = store.begin().await?;
+        let id = crate::obstacles::create(
+            &mut tx,
+            &crate::obstacles::NewObstacle {
+                raising_unit_id: unit.id,
+                department_unit_id: route.unit_id,
+                domain,
+                title,
+                description: "Đơn vị đã rà soát và đề nghị Sở hướng dẫn.",
+                due_date: &due,
+                routed: true,
+                task_id: None,
+                created_by: raiser.id,
+            },
+            OBSTACLE.initial,
+        )
+        .await?;
+        if let Some(answer) = answer {
+            let responder =
+                crate::users::by_username(store, &format!("{}.canbo", route.unit_code)).await?;
+            let t = OBSTACLE
+                .apply(
+                    OBSTACLE.initial,
+                    "answer",
+                    &[Relation::OwnerOfficial],
+                    Some(answer),
+                )
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let item = crate::direction::WorkItem {
+                id,
+                unit_id: route.unit_id,
+                unit_code: route.unit_code.clone(),
+                unit_name: route.unit_name.clone(),
+                kind: "obstacle".into(),
+                state: OBSTACLE.initial.into(),
+                directive_id: None,
+                issuer_unit_id: unit.id,
+                title: title.to_string(),
+                priority: "normal".into(),
+                due_date: due.clone(),
+                assignee_id: None,
+                assignee_name: None,
+                progress: 0,
+                created_at_us: 0,
+                closed_on: None,
+            };
+            let change = crate::direction::Change {
+                action: t.action,
+                from: t.from,
+                to: t.to,
+                actor: responder.id,
+                note: answer,
+                progress: None,
+                assignee_id: None,
+                due_date: None,
+                closed_on: None,
+            };
+            crate::direction::apply(&mut tx, &item, &change).await?;
+            crate::obstacles::set_answer(&mut tx, id, title, domain, answer).await?;
+        }
+        tx.commit().await?;
+        count += 1;
+    }
+    Ok(count)
+}

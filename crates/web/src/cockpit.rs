@@ -27,6 +27,9 @@ pub struct UnitRow {
     pub visit_overdue: bool,
     /// Leaders in charge.
     pub leaders: Vec<String>,
+    /// Obstacles the unit raised that are still open, and those awaiting an overdue answer.
+    pub obstacles_open: i64,
+    pub obstacles_overdue: i64,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
@@ -85,6 +88,12 @@ pub async fn rows(
     .collect();
     let units = dieuhanh_store::units::all_current(&state.store).await?;
     let since = crate::visits::days_since_visit(state).await?;
+    let raised: HashMap<i64, (i64, i64)> =
+        dieuhanh_store::obstacles::raised_counts(&state.store, &today.to_string())
+            .await?
+            .into_iter()
+            .map(|(unit, open, overdue)| (unit, (open, overdue)))
+            .collect();
     let interval = crate::visits::interval_days(state).await;
     let mut leaders: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
     for a in dieuhanh_store::visits::assignments(&state.store, None).await? {
@@ -129,6 +138,8 @@ pub async fn rows(
                     .get(&u.id)
                     .map(|ls| ls.iter().map(|(_, n)| n.clone()).collect())
                     .unwrap_or_default(),
+                obstacles_open: raised.get(&u.id).map(|r| r.0).unwrap_or(0),
+                obstacles_overdue: raised.get(&u.id).map(|r| r.1).unwrap_or(0),
             }
         })
         .collect();
