@@ -215,3 +215,49 @@ async fn an_obstacle_without_a_route_goes_to_the_coordinating_office_and_pages_w
         &body[body.find("<main").unwrap_or(0)..]
     );
 }
+
+#[tokio::test]
+async fn the_gaps_page_lists_work_nobody_is_accountable_for() {
+    let app = TestApp::spawn().await;
+    let ward = app.token("benthanh.lanhdao").await;
+    let (s, _) = post(
+        &app,
+        &ward,
+        "/api/v1/obstacles",
+        json!({"title": "Không biết hỏi ai"}),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let city = app.token("lanhdao").await;
+    let (status, gaps) = app.api_get(Some(&city), "/api/v1/gaps").await;
+    assert_eq!(status, 200);
+    let kinds: Vec<&str> = gaps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == "unit_without_leader")
+            .count(),
+        168
+    );
+    let unrouted = gaps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["kind"] == "obstacle_unrouted")
+        .unwrap();
+    assert_eq!(unrouted["subject"], "Không biết hỏi ai");
+    assert_eq!(unrouted["unit_code"], "26743");
+    assert_eq!(app.api_get(Some(&ward), "/api/v1/gaps").await.0, 403);
+    let browser = app.signed_in("lanhdao").await;
+    let (status, html) = app.get(&browser, "/gaps").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Vướng mắc chưa có cơ quan phụ trách lĩnh vực (1)")
+            && html.contains("Không biết hỏi ai")
+    );
+}

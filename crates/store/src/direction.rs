@@ -515,3 +515,16 @@ pub async fn create_task(tx: &mut Tx, new: &NewTask<'_>, initial_state: &str) ->
     .await?;
     Ok(item_id)
 }
+
+/// Open tasks nobody has been assigned to, created before `created_before_us`.
+pub async fn unassigned_tasks(store: &Store, created_before_us: i64) -> Result<Vec<WorkItem>> {
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE w.kind = 'task' AND w.closed_on IS NULL \
+         AND w.assignee_id IS NULL AND w.created_at_us < $1 ORDER BY w.created_at_us, w.id LIMIT 500"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(created_before_us)
+        .fetch_all(store.reader())
+        .await?;
+    rows.iter().map(item_row).collect()
+}

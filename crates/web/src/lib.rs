@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cockpit;
 pub mod direction;
 pub mod error;
+pub mod gaps;
 pub mod i18n;
 mod middleware;
 pub mod obstacles;
@@ -133,6 +134,7 @@ pub fn route_table() -> RouteTable {
             post(pages::account::enrol_totp),
         )
         .add("GET", "/cockpit", SignedIn, get(pages::cockpit::show))
+        .add("GET", "/gaps", SignedIn, get(pages::gaps::show))
         .add("GET", "/obstacles", SignedIn, get(pages::obstacles::list))
         .add(
             "POST",
@@ -280,6 +282,7 @@ pub fn route_table() -> RouteTable {
             post(api::direction::act),
         )
         .add("GET", "/api/v1/cockpit", SignedIn, get(api::cockpit::get))
+        .add("GET", "/api/v1/gaps", SignedIn, get(api::cockpit::gaps))
         .add(
             "GET",
             "/api/v1/obstacles/domains",

@@ -67,3 +67,12 @@ pub async fn get(
         items,
     }))
 }
+
+#[utoipa::path(get, path = "/api/v1/gaps", tag = "direction", security(("bearer" = [])),
+    responses((status = 200, body = Vec<crate::gaps::Gap>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn gaps(
+    State(state): State<AppState>,
+    caller: ApiUser,
+) -> Result<Json<Vec<crate::gaps::Gap>>, ApiError> {
+    Ok(Json(crate::gaps::find(&state, &caller.principal()).await?))
+}

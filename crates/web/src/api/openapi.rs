@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         super::direction::task,
         super::direction::act,
         super::cockpit::get,
+        super::cockpit::gaps,
         super::visits::list,
         super::obstacles::domains,
         super::obstacles::create,
