@@ -78,6 +78,8 @@ enum Command {
     /// The working-day calendar (holiday notices).
     #[command(subcommand)]
     Calendar(calendar_cli::CalendarCommand),
+    /// Send due reminders and escalations now (the server also does it every minute).
+    Reminders,
     /// Time seeding, unit search, point lookup and login on a fresh database.
     Bench {
         /// Requests per scenario.
@@ -434,6 +436,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let s = settings(&cli.global, false, None)?;
             let store = open(&s).await?;
             calendar_cli::run(&store, cmd).await?;
+        }
+        Command::Reminders => {
+            let s = settings(&cli.global, false, None)?;
+            let store = open(&s).await?;
+            let calendar = dieuhanh_store::calendar::load(&store).await?;
+            let today = dieuhanh_core::time::vn_date(dieuhanh_core::time::now_us())
+                .context("the clock is out of range")?;
+            let n = dieuhanh_web::reminders::run_once(&store, &calendar, today).await?;
+            println!("{n} notifications sent");
         }
         Command::Bench { iterations } => {
             init_logging(Some("text"));

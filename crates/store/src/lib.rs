@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod direction;
 mod filter;
 mod migrate;
+pub mod notifications;
 pub mod obstacles;
 pub mod seed;
 pub mod sessions;

@@ -41,6 +41,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0005_obstacles.sql"),
         postgres: include_str!("../migrations/postgres/0005_obstacles.sql"),
     },
+    Step {
+        version: 6,
+        description: "notifications",
+        sqlite: include_str!("../migrations/sqlite/0006_notifications.sql"),
+        postgres: include_str!("../migrations/postgres/0006_notifications.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

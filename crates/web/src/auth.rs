@@ -54,6 +54,8 @@ pub struct PageCtx {
     pub csrf: String,
     pub path: String,
     pub demo: bool,
+    /// Unread notifications of the viewer.
+    pub unread: i64,
 }
 
 /// Vietnamese unless the person chose English with the switch (a cookie). The
@@ -122,6 +124,12 @@ impl FromRequestParts<AppState> for PageCtx {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
+        let unread = match &viewer {
+            Some(v) => dieuhanh_store::notifications::unread_count(&state.store, v.user.id)
+                .await
+                .unwrap_or(0),
+            None => 0,
+        };
         Ok(PageCtx {
             lang,
             t: lang.tr(),
@@ -130,6 +138,7 @@ impl FromRequestParts<AppState> for PageCtx {
             csrf: csrf::token_for(&state.keys, &binding),
             path,
             demo: state.config.demo,
+            unread,
         })
     }
 }

@@ -12,6 +12,7 @@ mod middleware;
 pub mod obstacles;
 pub mod ops;
 pub mod pages;
+pub mod reminders;
 pub mod routes;
 pub mod security;
 pub mod state;
@@ -135,6 +136,13 @@ pub fn route_table() -> RouteTable {
         )
         .add("GET", "/cockpit", SignedIn, get(pages::cockpit::show))
         .add("GET", "/gaps", SignedIn, get(pages::gaps::show))
+        .add("GET", "/inbox", SignedIn, get(pages::inbox::show))
+        .add(
+            "POST",
+            "/inbox/read",
+            SignedIn,
+            post(pages::inbox::mark_read),
+        )
         .add("GET", "/obstacles", SignedIn, get(pages::obstacles::list))
         .add(
             "POST",
@@ -285,6 +293,12 @@ pub fn route_table() -> RouteTable {
         .add("GET", "/api/v1/gaps", SignedIn, get(api::cockpit::gaps))
         .add(
             "GET",
+            "/api/v1/notifications",
+            SignedIn,
+            get(api::inbox::list),
+        )
+        .add(
+            "GET",
             "/api/v1/obstacles/domains",
             SignedIn,
             get(api::obstacles::domains),
@@ -399,6 +413,12 @@ pub fn spawn_housekeeping(state: AppState) {
                 dieuhanh_store::sessions::purge_expired(&state.store, idle, absolute).await
             {
                 tracing::warn!(error = %e, "session purge failed");
+            }
+            let today = crate::direction::today();
+            match reminders::run_once(&state.store, &state.calendar(), today).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(notifications = n, "reminders and escalations sent"),
+                Err(e) => tracing::warn!(error = %e, "reminder job failed"),
             }
         }
     });

@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         super::direction::act,
         super::cockpit::get,
         super::cockpit::gaps,
+        super::inbox::list,
         super::visits::list,
         super::obstacles::domains,
         super::obstacles::create,

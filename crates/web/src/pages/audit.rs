@@ -184,6 +184,7 @@ mod tests {
             csrf: String::new(),
             path: "/".into(),
             demo: false,
+            unread: 0,
         }
     }
 

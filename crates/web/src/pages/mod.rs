@@ -9,6 +9,7 @@ pub mod cockpit;
 pub mod direction;
 pub mod gaps;
 pub mod home;
+pub mod inbox;
 pub mod login;
 pub mod map;
 pub mod obstacles;
