@@ -3,19 +3,7 @@
 mod common;
 
 use common::TestApp;
-use serde_json::{Value, json};
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn the_cockpit_puts_overdue_units_first() {
@@ -24,11 +12,11 @@ async fn the_cockpit_puts_overdue_units_first() {
     // One directive already past its deadline for two wards, one due later for all.
     let late = json!({"doc_number": "1/UBND", "doc_date": common::day(-60), "signer": "Lãnh đạo", "title": "Việc đã quá hạn",
                       "due_date": common::day(-30), "units": ["26743", "26740"]});
-    let (s, _) = post(&app, &leader, "/api/v1/directives", late).await;
+    let (s, _) = app.api_post(&leader, "/api/v1/directives", late).await;
     assert_eq!(s, 201);
     let later = json!({"doc_number": "2/UBND", "doc_date": common::day(0), "signer": "Lãnh đạo", "title": "Việc còn hạn",
                        "due_date": common::day(20), "units": ["all"]});
-    let (s, _) = post(&app, &leader, "/api/v1/directives", later).await;
+    let (s, _) = app.api_post(&leader, "/api/v1/directives", later).await;
     assert_eq!(s, 201);
 
     let (status, body) = app.api_get(Some(&leader), "/api/v1/cockpit").await;

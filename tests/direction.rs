@@ -6,18 +6,6 @@ mod common;
 use common::TestApp;
 use serde_json::{Value, json};
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 fn directive(units: Value) -> Value {
     let (doc_date, due) = (common::vn_day(0), common::day(20));
     json!({
@@ -44,13 +32,9 @@ async fn bến_thành_task(app: &TestApp, token: &str) -> i64 {
 async fn a_directive_reaches_every_unit_and_a_ward_completes_its_task() {
     let app = TestApp::spawn().await;
     let leader = app.token("lanhdao").await;
-    let (status, body) = post(
-        &app,
-        &leader,
-        "/api/v1/directives",
-        directive(json!(["all"])),
-    )
-    .await;
+    let (status, body) = app
+        .api_post(&leader, "/api/v1/directives", directive(json!(["all"])))
+        .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["tasks"], 168);
     let directive_id = body["id"].as_i64().unwrap();
@@ -83,46 +67,44 @@ async fn a_directive_reaches_every_unit_and_a_ward_completes_its_task() {
             .unwrap()
             .contains(&json!("assign"))
     );
-    let (s, b) = post(
-        &app,
-        &ward_leader,
-        &path,
-        json!({"action": "assign", "assignee": "benthanh.canbo"}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(
+            &ward_leader,
+            &path,
+            json!({"action": "assign", "assignee": "benthanh.canbo"}),
+        )
+        .await;
     assert_eq!(
         (s, b["state"].as_str(), b["assignee"].as_str()),
         (200, Some("in_progress"), Some("Phạm Thị Thu Đào"))
     );
-    let (s, b) = post(
-        &app,
-        &officer,
-        &path,
-        json!({"action": "report_progress", "progress": 60, "note": "Đã rà soát 60%"}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(
+            &officer,
+            &path,
+            json!({"action": "report_progress", "progress": 60, "note": "Đã rà soát 60%"}),
+        )
+        .await;
     assert_eq!((s, b["progress"].as_i64()), (200, Some(60)));
-    let (s, _) = post(
-        &app,
-        &officer,
-        &path,
-        json!({"action": "request_completion", "note": "Hoàn thành"}),
-    )
-    .await;
+    let (s, _) = app
+        .api_post(
+            &officer,
+            &path,
+            json!({"action": "request_completion", "note": "Hoàn thành"}),
+        )
+        .await;
     assert_eq!(s, 200);
-    let (s, b) = post(
-        &app,
-        &officer,
-        &path,
-        json!({"action": "accept_completion"}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(&officer, &path, json!({"action": "accept_completion"}))
+        .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (403, Some("forbidden")),
         "only the issuer accepts"
     );
-    let (s, b) = post(&app, &leader, &path, json!({"action": "accept_completion"})).await;
+    let (s, b) = app
+        .api_post(&leader, &path, json!({"action": "accept_completion"}))
+        .await;
     assert_eq!(
         (s, b["state"].as_str(), b["sla"].as_str()),
         (200, Some("done"), Some("done_on_time"))
@@ -203,7 +185,7 @@ async fn wrong_requests_are_refused_and_change_nothing() {
             "invalid_priority",
         ),
     ] {
-        let (s, b) = post(&app, token, "/api/v1/directives", body).await;
+        let (s, b) = app.api_post(token, "/api/v1/directives", body).await;
         assert_eq!(
             (s, b["error"]["code"].as_str()),
             (status, Some(code)),
@@ -212,13 +194,13 @@ async fn wrong_requests_are_refused_and_change_nothing() {
     }
     assert_eq!(app.audit_count().await, before);
 
-    let (s, _) = post(
-        &app,
-        &leader,
-        "/api/v1/directives",
-        directive(json!(["26743", "26740"])),
-    )
-    .await;
+    let (s, _) = app
+        .api_post(
+            &leader,
+            "/api/v1/directives",
+            directive(json!(["26743", "26740"])),
+        )
+        .await;
     assert_eq!(s, 201);
     let task = bến_thành_task(&app, &leader).await;
     let path = format!("/api/v1/tasks/{task}/actions");
@@ -265,7 +247,7 @@ async fn wrong_requests_are_refused_and_change_nothing() {
         ),
         (&leader, json!({"action": "cancel"}), 400, "reason_required"),
     ] {
-        let (s, b) = post(&app, token, &path, body).await;
+        let (s, b) = app.api_post(token, &path, body).await;
         assert_eq!(
             (s, b["error"]["code"].as_str()),
             (status, Some(code)),
@@ -288,33 +270,33 @@ async fn wrong_requests_are_refused_and_change_nothing() {
     assert_eq!(r.status().as_u16(), 400);
 
     // Extension asked with a reason, granted with a later date.
-    let (s, _) = post(
-        &app,
-        &ward_leader,
-        &path,
-        json!({"action": "request_extension", "note": "Chờ số liệu của Sở"}),
-    )
-    .await;
+    let (s, _) = app
+        .api_post(
+            &ward_leader,
+            &path,
+            json!({"action": "request_extension", "note": "Chờ số liệu của Sở"}),
+        )
+        .await;
     assert_eq!(s, 200);
-    let (s, b) = post(
-        &app,
-        &leader,
-        &path,
-        json!({"action": "grant_extension", "due_date": common::day(5)}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(
+            &leader,
+            &path,
+            json!({"action": "grant_extension", "due_date": common::day(5)}),
+        )
+        .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (400, Some("invalid_due_date")),
         "an extension moves the deadline later"
     );
-    let (s, b) = post(
-        &app,
-        &leader,
-        &path,
-        json!({"action": "grant_extension", "due_date": common::vn_day(40)}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(
+            &leader,
+            &path,
+            json!({"action": "grant_extension", "due_date": common::vn_day(40)}),
+        )
+        .await;
     assert_eq!(
         (s, b["due_date"].as_str(), b["state"].as_str()),
         (200, Some(common::day(40).as_str()), Some("in_progress"))

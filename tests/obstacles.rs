@@ -4,19 +4,7 @@
 mod common;
 
 use common::TestApp;
-use serde_json::{Value, json};
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn an_obstacle_reaches_the_competent_department_and_is_answered() {
@@ -32,31 +20,31 @@ async fn an_obstacle_reaches_the_competent_department_and_is_answered() {
         .unwrap();
     assert_eq!(land["department_code"], "so-nong-nghiep-va-moi-truong");
 
-    let (s, b) = post(
-        &app,
-        &ward,
-        "/api/v1/obstacles",
-        json!({"domain": "phi thuyền", "title": "x"}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(
+            &ward,
+            "/api/v1/obstacles",
+            json!({"domain": "phi thuyền", "title": "x"}),
+        )
+        .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (400, Some("invalid_domain"))
     );
-    let (s, b) = post(
-        &app,
-        &ward,
-        "/api/v1/obstacles",
-        json!({"domain": "đất đai", "title": " "}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(
+            &ward,
+            "/api/v1/obstacles",
+            json!({"domain": "đất đai", "title": " "}),
+        )
+        .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (400, Some("invalid_title"))
     );
     let raised = json!({"domain": "đất đai", "title": "Vướng mắc cấp giấy chứng nhận cho đất có nguồn gốc lấn chiếm",
                         "description": "Hồ sơ của hộ ông A tồn đọng từ 2019."});
-    let (s, o) = post(&app, &ward, "/api/v1/obstacles", raised).await;
+    let (s, o) = app.api_post(&ward, "/api/v1/obstacles", raised).await;
     assert_eq!(s, 201, "{o}");
     assert_eq!(o["unit_code"], "so-nong-nghiep-va-moi-truong");
     assert_eq!(o["state"], "submitted");
@@ -96,55 +84,51 @@ async fn an_obstacle_reaches_the_competent_department_and_is_answered() {
     assert_eq!(theirs["total"], 0);
 
     let path = format!("/api/v1/obstacles/{id}/actions");
-    let (s, b) = post(
-        &app,
-        &ward,
-        &path,
-        json!({"action": "answer", "note": "tự trả lời"}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(
+            &ward,
+            &path,
+            json!({"action": "answer", "note": "tự trả lời"}),
+        )
+        .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (403, Some("forbidden")),
         "the raising unit does not answer"
     );
-    let (s, b) = post(&app, &dept, &path, json!({"action": "answer"})).await;
+    let (s, b) = app
+        .api_post(&dept, &path, json!({"action": "answer"}))
+        .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (400, Some("reason_required"))
     );
     let answer =
         "Áp dụng Điều 138 Luật Đất đai 2024; phường lập hồ sơ xác nhận thời điểm sử dụng đất.";
-    let (s, b) = post(
-        &app,
-        &dept,
-        &path,
-        json!({"action": "answer", "note": answer}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(&dept, &path, json!({"action": "answer", "note": answer}))
+        .await;
     assert_eq!(
         (s, b["state"].as_str(), b["answer"].as_str()),
         (200, Some("answered"), Some(answer))
     );
 
     // Reopen with a reason gives a fresh term; then the answer is accepted.
-    let (s, b) = post(
-        &app,
-        &ward,
-        &path,
-        json!({"action": "reopen", "note": "Chưa rõ trường hợp lấn chiếm sau 2014"}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(
+            &ward,
+            &path,
+            json!({"action": "reopen", "note": "Chưa rõ trường hợp lấn chiếm sau 2014"}),
+        )
+        .await;
     assert_eq!((s, b["state"].as_str()), (200, Some("submitted")));
-    let (s, _) = post(
-        &app,
-        &dept,
-        &path,
-        json!({"action": "answer", "note": answer}),
-    )
-    .await;
+    let (s, _) = app
+        .api_post(&dept, &path, json!({"action": "answer", "note": answer}))
+        .await;
     assert_eq!(s, 200);
-    let (s, b) = post(&app, &ward, &path, json!({"action": "accept"})).await;
+    let (s, b) = app
+        .api_post(&ward, &path, json!({"action": "accept"}))
+        .await;
     assert_eq!(
         (s, b["state"].as_str(), b["sla"].as_str()),
         (200, Some("accepted"), Some("done_on_time"))
@@ -220,13 +204,13 @@ async fn an_obstacle_without_a_route_goes_to_the_coordinating_office_and_pages_w
 async fn the_gaps_page_lists_work_nobody_is_accountable_for() {
     let app = TestApp::spawn().await;
     let ward = app.token("benthanh.lanhdao").await;
-    let (s, _) = post(
-        &app,
-        &ward,
-        "/api/v1/obstacles",
-        json!({"title": "Không biết hỏi ai"}),
-    )
-    .await;
+    let (s, _) = app
+        .api_post(
+            &ward,
+            "/api/v1/obstacles",
+            json!({"title": "Không biết hỏi ai"}),
+        )
+        .await;
     assert_eq!(s, 201);
     let city = app.token("lanhdao").await;
     let (status, gaps) = app.api_get(Some(&city), "/api/v1/gaps").await;

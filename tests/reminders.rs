@@ -4,20 +4,8 @@
 mod common;
 
 use common::TestApp;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::process::Command;
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
 
 fn run_job(app: &TestApp) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_dieuhanh"))
@@ -49,10 +37,10 @@ async fn deadlines_bring_reminders_then_escalations_once() {
         .await;
     let soon = json!({"doc_number": "1", "doc_date": common::day(-1), "signer": "L", "title": "Sắp đến hạn",
                       "due_date": due["due"], "units": ["26743"]});
-    assert_eq!(post(&app, &city, "/api/v1/directives", soon).await.0, 201);
+    assert_eq!(app.api_post(&city, "/api/v1/directives", soon).await.0, 201);
     let late = json!({"doc_number": "2", "doc_date": common::day(-30), "signer": "L", "title": "Đã quá hạn",
                       "due_date": common::day(-3), "units": ["26740"]});
-    assert_eq!(post(&app, &city, "/api/v1/directives", late).await.0, 201);
+    assert_eq!(app.api_post(&city, "/api/v1/directives", late).await.0, 201);
 
     let first = run_job(&app);
     assert!(!first.starts_with("0 "), "{first}");

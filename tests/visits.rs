@@ -5,19 +5,7 @@
 mod common;
 
 use common::TestApp;
-use serde_json::{Value, json};
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn a_leader_in_charge_logs_a_visit_with_a_follow_up_task() {
@@ -77,40 +65,40 @@ async fn a_leader_in_charge_logs_a_visit_with_a_follow_up_task() {
     assert_eq!(mine["total"], 2);
 
     // A visit with a follow-up task.
-    let (s, b) = post(
-        &app,
-        &token,
-        "/api/v1/visits",
-        json!({"unit": "26743", "visit_date": common::day(3), "findings": "x"}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(
+            &token,
+            "/api/v1/visits",
+            json!({"unit": "26743", "visit_date": common::day(3), "findings": "x"}),
+        )
+        .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (400, Some("invalid_visit_date"))
     );
-    let (s, b) = post(
-        &app,
-        &token,
-        "/api/v1/visits",
-        json!({"unit": "26743", "visit_date": common::day(-7), "findings": " "}),
-    )
-    .await;
+    let (s, b) = app
+        .api_post(
+            &token,
+            "/api/v1/visits",
+            json!({"unit": "26743", "visit_date": common::day(-7), "findings": " "}),
+        )
+        .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (400, Some("invalid_findings"))
     );
     let visit = json!({"unit": "26743", "visit_date": common::day(-7), "findings": "Bộ phận một cửa quá tải giờ cao điểm.",
                        "follow_up": "Bố trí thêm quầy tiếp nhận", "follow_up_due": common::day(30)});
-    let (s, b) = post(&app, &token, "/api/v1/visits", visit).await;
+    let (s, b) = app.api_post(&token, "/api/v1/visits", visit).await;
     assert_eq!(s, 201, "{b}");
     let ward = app.token("benthanh.lanhdao").await;
-    let (s, _) = post(
-        &app,
-        &ward,
-        "/api/v1/visits",
-        json!({"unit": "26743", "visit_date": common::day(-7), "findings": "x"}),
-    )
-    .await;
+    let (s, _) = app
+        .api_post(
+            &ward,
+            "/api/v1/visits",
+            json!({"unit": "26743", "visit_date": common::day(-7), "findings": "x"}),
+        )
+        .await;
     assert_eq!(s, 403, "ward leaders do not log city leaders' visits");
     let (_, tasks) = app.api_get(Some(&ward), "/api/v1/tasks").await;
     assert!(

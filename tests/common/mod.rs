@@ -221,6 +221,24 @@ impl TestApp {
         )
     }
 
+    /// POSTs JSON with a bearer token; answers the status and the JSON body.
+    pub async fn api_post(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let r = reqwest::Client::new()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// Number of audit entries (to prove a rejected request changed nothing).
     pub async fn audit_count(&self) -> i64 {
         self.store.count_rows("audit_log").await.expect("count")

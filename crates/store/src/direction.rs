@@ -201,7 +201,7 @@ pub async fn create_directive(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn insert_event(
+pub(crate) async fn insert_event(
     tx: &mut Tx,
     unit_id: i64,
     item_id: i64,

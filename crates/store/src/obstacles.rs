@@ -110,16 +110,18 @@ pub async fn create(tx: &mut Tx, new: &NewObstacle<'_>, initial_state: &str) -> 
     .bind(fold(&format!("{} {}", new.title, new.domain)))
     .execute(&mut **tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO work_item_events (unit_id, item_id, seq, at_us, actor_id, action, from_state, to_state, note, progress) \
-         VALUES ($1, $2, 1, $3, $4, 'create', '', $5, '', NULL)",
+    crate::direction::insert_event(
+        tx,
+        new.department_unit_id,
+        item_id,
+        1,
+        Some(new.created_by),
+        "create",
+        "",
+        initial_state,
+        "",
+        None,
     )
-    .bind(new.department_unit_id)
-    .bind(item_id)
-    .bind(dieuhanh_core::time::now_us())
-    .bind(new.created_by)
-    .bind(initial_state)
-    .execute(&mut **tx)
     .await?;
     for unit in [new.raising_unit_id, new.department_unit_id] {
         append(

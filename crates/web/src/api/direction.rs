@@ -318,19 +318,7 @@ pub async fn task(
         .into_iter()
         .map(str::to_string)
         .collect();
-    let events = direction::events(&state.store, item.id)
-        .await?
-        .into_iter()
-        .map(|e| TaskEventDto {
-            at: dieuhanh_core::time::format_rfc3339(e.at_us),
-            actor: e.actor_name,
-            action: e.action,
-            from_state: e.from_state,
-            to_state: e.to_state,
-            note: e.note,
-            progress: e.progress,
-        })
-        .collect();
+    let events = events(&state, item.id).await?;
     Ok(axum::Json(TaskDetail {
         task: task_dto(&state, item),
         events,
@@ -378,4 +366,21 @@ pub async fn act(
     service::act(&state, &caller.principal(), id, &input).await?;
     let item = direction::item(&state.store, id).await?;
     Ok(axum::Json(task_dto(&state, item)))
+}
+
+/// An item's history for the API.
+pub(crate) async fn events(state: &AppState, item_id: i64) -> Result<Vec<TaskEventDto>, ApiError> {
+    Ok(direction::events(&state.store, item_id)
+        .await?
+        .into_iter()
+        .map(|e| TaskEventDto {
+            at: dieuhanh_core::time::format_rfc3339(e.at_us),
+            actor: e.actor_name,
+            action: e.action,
+            from_state: e.from_state,
+            to_state: e.to_state,
+            note: e.note,
+            progress: e.progress,
+        })
+        .collect())
 }

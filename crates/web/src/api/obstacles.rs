@@ -173,19 +173,7 @@ pub async fn get(
     let description = dieuhanh_store::obstacles::details(&state.store, item.id)
         .await?
         .description;
-    let events = direction::events(&state.store, item.id)
-        .await?
-        .into_iter()
-        .map(|e| TaskEventDto {
-            at: dieuhanh_core::time::format_rfc3339(e.at_us),
-            actor: e.actor_name,
-            action: e.action,
-            from_state: e.from_state,
-            to_state: e.to_state,
-            note: e.note,
-            progress: e.progress,
-        })
-        .collect();
+    let events = super::direction::events(&state, item.id).await?;
     Ok(axum::Json(ObstacleDetail {
         obstacle: obstacle_dto(&state, item).await?,
         description,

@@ -82,11 +82,11 @@ async fn body(state: &AppState, ctx: &PageCtx, params: Params) -> Result<Respons
         .map(|e| EntryView {
             iso: dieuhanh_core::time::format_rfc3339(e.at_us),
             when: dieuhanh_core::time::format_datetime(e.at_us),
-            action_label: label(ctx, "action", &e.action),
+            action_label: ctx.label("action", &e.action),
             actor: e.actor_name.unwrap_or_else(|| system.to_string()),
             unit_code: e.unit_code,
             unit_name: e.unit_name,
-            entity: label(ctx, "entity", &e.entity),
+            entity: ctx.label("entity", &e.entity),
             entity_id: e.entity_id,
             summary: readable_summary(ctx, &e.summary),
             seq: e.seq,
@@ -115,17 +115,6 @@ async fn body(state: &AppState, ctx: &PageCtx, params: Params) -> Result<Respons
     ))
 }
 
-/// A label from the translations, or the raw code when there is none.
-fn label(ctx: &PageCtx, prefix: &str, code: &str) -> String {
-    let key = format!("{prefix}.{code}");
-    let text = ctx.t.get(&key);
-    if text == key {
-        code.to_string()
-    } else {
-        text.to_string()
-    }
-}
-
 /// Turns a stored before/after summary (JSON) into translated `field: value` text,
 /// with `before → after` where both are recorded.
 fn readable_summary(ctx: &PageCtx, summary: &str) -> String {
@@ -145,27 +134,23 @@ fn readable_summary(ctx: &PageCtx, summary: &str) -> String {
             .t
             .get(if *b { "common.yes" } else { "common.no" })
             .to_string(),
-        ("role", serde_json::Value::String(s)) => label(ctx, "role", s),
-        ("kind", serde_json::Value::String(s)) => label(ctx, "kind", s),
-        ("state", serde_json::Value::String(s)) => label(ctx, "task_state", s),
+        ("role", serde_json::Value::String(s)) => ctx.label("role", s),
+        ("kind", serde_json::Value::String(s)) => ctx.label("kind", s),
+        ("state", serde_json::Value::String(s)) => ctx.label("task_state", s),
         (_, serde_json::Value::Null) => "—".to_string(),
         (_, serde_json::Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
     };
     let mut parts: Vec<String> = Vec::new();
     for (key, value) in &after {
-        let name = label(ctx, "field", key);
+        let name = ctx.label("field", key);
         match before.get(key) {
             Some(old) => parts.push(format!("{name}: {} → {}", show(key, old), show(key, value))),
             None => parts.push(format!("{name}: {}", show(key, value))),
         }
     }
     for (key, value) in map.iter().filter(|(k, _)| *k != "before" && *k != "after") {
-        parts.push(format!(
-            "{}: {}",
-            label(ctx, "field", key),
-            show(key, value)
-        ));
+        parts.push(format!("{}: {}", ctx.label("field", key), show(key, value)));
     }
     parts.join("; ")
 }

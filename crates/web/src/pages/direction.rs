@@ -15,17 +15,6 @@ use dieuhanh_core::time::format_civil_date;
 use dieuhanh_core::workflow::{self, TASK};
 use dieuhanh_store::direction::{self, Directive, ItemQuery, WorkItem};
 
-/// A label from the translations: `prefix.code`, or the code itself.
-fn label(ctx: &PageCtx, prefix: &str, code: &str) -> String {
-    let key = format!("{prefix}.{code}");
-    let text = ctx.t.get(&key);
-    if text == key {
-        code.to_string()
-    } else {
-        text.to_string()
-    }
-}
-
 impl From<DirectionError> for PageError {
     fn from(e: DirectionError) -> Self {
         match e {
@@ -63,10 +52,10 @@ fn task_row(state: &AppState, ctx: &PageCtx, w: &WorkItem) -> TaskRow {
         unit_code: w.unit_code.clone(),
         unit_name: w.unit_name.clone(),
         title: w.title.clone(),
-        state_label: label(ctx, "task_state", &w.state),
+        state_label: ctx.label("task_state", &w.state),
         sla_class: sla.map(|s| s.as_str()).unwrap_or("").to_string(),
         sla_label: sla
-            .map(|s| label(ctx, "sla", s.as_str()))
+            .map(|s| ctx.label("sla", s.as_str()))
             .unwrap_or_else(|| "—".to_string()),
         progress: w.progress,
         due: format_civil_date(&w.due_date),
@@ -158,7 +147,7 @@ async fn directives_page(
     }
     let priorities = PRIORITIES
         .iter()
-        .map(|p| (*p, label(ctx, "priority", p)))
+        .map(|p| (*p, ctx.label("priority", p)))
         .collect();
     let can_issue = policy::allows_global(&principal, Action::IssueDirective);
     Ok(render(
@@ -433,7 +422,7 @@ async fn task_page(
     let actions: Vec<(String, String)> = TASK
         .available(&item.state, &relations)
         .into_iter()
-        .map(|a| (a.to_string(), label(ctx, "task_action", a)))
+        .map(|a| (a.to_string(), ctx.label("task_action", a)))
         .collect();
     let officials = if actions.iter().any(|(a, _)| a == "assign") {
         let query = dieuhanh_store::users::PeopleQuery {
@@ -451,27 +440,8 @@ async fn task_page(
     } else {
         Vec::new()
     };
-    let events = direction::events(&state.store, item.id)
-        .await?
-        .into_iter()
-        .map(|e| {
-            let mut detail = e.note.clone();
-            if let Some(p) = e.progress {
-                detail = if detail.is_empty() {
-                    format!("{p}%")
-                } else {
-                    format!("{p}% — {detail}")
-                };
-            }
-            (
-                dieuhanh_core::time::format_datetime(e.at_us),
-                label(ctx, "task_action", &e.action),
-                e.actor_name.unwrap_or_default(),
-                detail,
-            )
-        })
-        .collect();
-    let priority = label(ctx, "priority", &item.priority);
+    let events = history(state, ctx, item.id, "task_action").await?;
+    let priority = ctx.label("priority", &item.priority);
     let t = task_row(state, ctx, &item);
     Ok(render(
         status,
@@ -536,7 +506,7 @@ pub async fn act(
             Ok(()) => {
                 let message = ctx.t.fill(
                     "direction.done",
-                    [("action", label(&ctx, "task_action", &form.action).as_str())],
+                    [("action", ctx.label("task_action", &form.action).as_str())],
                 );
                 task_page(&state, &ctx, id, StatusCode::OK, Some(message), None).await
             }
@@ -565,4 +535,31 @@ pub async fn act(
     }
     .await;
     respond(&ctx, result)
+}
+
+/// An item's history as rows (when, what, who, detail), actions labelled from
+/// `{prefix}.{action}`.
+pub async fn history(
+    state: &AppState,
+    ctx: &PageCtx,
+    item_id: i64,
+    prefix: &str,
+) -> Result<Vec<(String, String, String, String)>, PageError> {
+    Ok(direction::events(&state.store, item_id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let detail = match (e.progress, e.note.is_empty()) {
+                (Some(p), true) => format!("{p}%"),
+                (Some(p), false) => format!("{p}% — {}", e.note),
+                (None, _) => e.note,
+            };
+            (
+                dieuhanh_core::time::format_datetime(e.at_us),
+                ctx.label(prefix, &e.action),
+                e.actor_name.unwrap_or_default(),
+                detail,
+            )
+        })
+        .collect())
 }

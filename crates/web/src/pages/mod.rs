@@ -111,6 +111,18 @@ impl PageCtx {
             .ok_or_else(|| PageError::Login(self.path.clone()))
     }
 
+    /// A label from the translations, `prefix.code`, or the code itself when the code is
+    /// not translated (e.g. a state added later).
+    pub fn label(&self, prefix: &str, code: &str) -> String {
+        let key = format!("{prefix}.{code}");
+        let text = self.t.get(&key);
+        if text == key {
+            code.to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
     /// City leaders and administrators see the cockpit.
     pub fn sees_cockpit(&self) -> bool {
         self.viewer

@@ -16,16 +16,6 @@ use dieuhanh_core::workflow::{self, OBSTACLE};
 use dieuhanh_store::direction::{self, ItemQuery, WorkItem};
 use dieuhanh_store::obstacles::PastAnswer;
 
-fn label(ctx: &PageCtx, prefix: &str, code: &str) -> String {
-    let key = format!("{prefix}.{code}");
-    let text = ctx.t.get(&key);
-    if text == key {
-        code.to_string()
-    } else {
-        text.to_string()
-    }
-}
-
 pub struct Row {
     pub id: i64,
     pub title: String,
@@ -51,10 +41,10 @@ async fn row(state: &AppState, ctx: &PageCtx, w: &WorkItem) -> Result<Row, PageE
         title: w.title.clone(),
         from,
         to: w.unit_name.clone(),
-        state: label(ctx, "obstacle_state", &w.state),
+        state: ctx.label("obstacle_state", &w.state),
         sla_class: sla.map(|s| s.as_str()).unwrap_or("").to_string(),
         sla_label: sla
-            .map(|s| label(ctx, "sla", s.as_str()))
+            .map(|s| ctx.label("sla", s.as_str()))
             .unwrap_or_else(|| "—".into()),
         due: format_civil_date(&w.due_date),
     })
@@ -227,20 +217,9 @@ async fn detail_page(
     let actions = OBSTACLE
         .available(&item.state, &relations)
         .into_iter()
-        .map(|a| (a.to_string(), label(ctx, "obstacle_action", a)))
+        .map(|a| (a.to_string(), ctx.label("obstacle_action", a)))
         .collect();
-    let events = direction::events(&state.store, item.id)
-        .await?
-        .into_iter()
-        .map(|e| {
-            (
-                dieuhanh_core::time::format_datetime(e.at_us),
-                label(ctx, "obstacle_action", &e.action),
-                e.actor_name.unwrap_or_default(),
-                e.note,
-            )
-        })
-        .collect();
+    let events = super::direction::history(state, ctx, item.id, "obstacle_action").await?;
     let o = row(state, ctx, &item).await?;
     let domain = if details.domain.is_empty() {
         ctx.t.get("obstacles.other_domain").to_string()
@@ -306,7 +285,7 @@ pub async fn act(
                     "direction.done",
                     [(
                         "action",
-                        label(&ctx, "obstacle_action", &form.action).as_str(),
+                        ctx.label("obstacle_action", &form.action).as_str(),
                     )],
                 );
                 detail_page(&state, &ctx, id, StatusCode::OK, Some(message), None).await
