@@ -72,6 +72,31 @@ async fn the_cockpit_puts_overdue_units_first() {
         .await;
     assert_eq!(status, 200);
 
+    // The same figures as an Excel workbook.
+    let r = browser
+        .get(app.url("/cockpit.xlsx?kind=ward"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+    let bytes = r.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with(b"PK") && bytes.len() > 2000,
+        "an xlsx file is a zip archive"
+    );
+
     // Ward officials and department officers do not see the cockpit.
     for username in ["benthanh.lanhdao", "so.nnmt"] {
         let token = app.token(username).await;
@@ -82,5 +107,10 @@ async fn the_cockpit_puts_overdue_units_first() {
         );
         let browser = app.signed_in(username).await;
         assert_eq!(app.get(&browser, "/cockpit").await.0, 403, "{username}");
+        assert_eq!(
+            app.get(&browser, "/cockpit.xlsx").await.0,
+            403,
+            "{username}"
+        );
     }
 }

@@ -135,6 +135,12 @@ pub fn route_table() -> RouteTable {
             post(pages::account::enrol_totp),
         )
         .add("GET", "/cockpit", SignedIn, get(pages::cockpit::show))
+        .add(
+            "GET",
+            "/cockpit.xlsx",
+            SignedIn,
+            get(pages::cockpit::export),
+        )
         .add("GET", "/gaps", SignedIn, get(pages::gaps::show))
         .add("GET", "/inbox", SignedIn, get(pages::inbox::show))
         .add(

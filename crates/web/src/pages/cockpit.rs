@@ -181,3 +181,89 @@ fn measure_key(measure: &str) -> &'static str {
         _ => "cockpit.overdue",
     }
 }
+
+/// The cockpit as an Excel workbook, with the filters of the page.
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PageQuery(params): PageQuery<Params>,
+) -> Response {
+    let result = async {
+        let principal = ctx.require()?.principal();
+        cockpit::require(&principal).map_err(|_| PageError::forbidden())?;
+        let filter = Filter {
+            kind: Some(params.kind.clone())
+                .filter(|k| UnitKind::parse(k).is_some_and(|k| k.is_communal())),
+            old_province: Some(params.old_province.clone()).filter(|p| !p.is_empty()),
+            leader: params.leader,
+            sort: if SORTS.contains(&params.sort.as_str()) {
+                params.sort.clone()
+            } else {
+                "red_flags".to_string()
+            },
+        };
+        let (rows, _, _) = cockpit::rows(&state, &filter)
+            .await
+            .map_err(PageError::from)?;
+        let bytes = workbook(&ctx, &rows).map_err(|e| PageError::Internal(e.to_string()))?;
+        let name = format!("cockpit-{}.xlsx", crate::direction::today());
+        Ok(axum::response::IntoResponse::into_response((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            bytes,
+        )))
+    }
+    .await;
+    respond(&ctx, result)
+}
+
+fn workbook(ctx: &PageCtx, rows: &[UnitRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(ctx.t.get("cockpit.sheet"))?;
+    let bold = Format::new().set_bold();
+    let headers = [
+        ctx.t.get("unit.code"),
+        ctx.t.get("people.unit"),
+        ctx.t.get("unit.old_province"),
+        ctx.t.get("cockpit.open"),
+        ctx.t.get("cockpit.overdue"),
+        ctx.t.get("cockpit.due_soon"),
+        ctx.t.get("cockpit.on_time_rate"),
+        ctx.t.get("nav.obstacles"),
+        ctx.t.get("cockpit.obstacles_overdue_col"),
+        ctx.t.get("cockpit.days_since_visit"),
+    ];
+    for (col, header) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *header, &bold)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        // User-facing text is written as strings, never as formulas.
+        sheet.write_string(row, 0, &r.code)?;
+        sheet.write_string(row, 1, &r.name)?;
+        sheet.write_string(row, 2, r.old_province.as_deref().unwrap_or(""))?;
+        sheet.write_number(row, 3, r.open as f64)?;
+        sheet.write_number(row, 4, r.overdue as f64)?;
+        sheet.write_number(row, 5, r.due_soon as f64)?;
+        if let Some(rate) = r.on_time_rate {
+            sheet.write_number(row, 6, rate as f64)?;
+        }
+        sheet.write_number(row, 7, r.obstacles_open as f64)?;
+        sheet.write_number(row, 8, r.obstacles_overdue as f64)?;
+        if let Some(days) = r.days_since_visit {
+            sheet.write_number(row, 9, days as f64)?;
+        }
+    }
+    sheet.autofit();
+    book.save_to_buffer()
+}
