@@ -245,3 +245,69 @@ async fn the_gaps_page_lists_work_nobody_is_accountable_for() {
             && html.contains("Không biết hỏi ai")
     );
 }
+
+#[tokio::test]
+async fn an_administrator_routes_a_new_domain() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let (status, html) = app.get(&admin, "/admin/routes").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("đất đai") && html.contains("Sở Nông nghiệp và Môi trường"));
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/routes",
+            "/admin/routes",
+            &[
+                ("domain", "Chiếu sáng công cộng"),
+                ("department", "so-xay-dung"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/routes",
+            "/admin/routes",
+            &[("domain", "x"), ("department", "26743")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400, "only departments answer");
+
+    let ward = app.token("benthanh.lanhdao").await;
+    let (s, o) = app
+        .api_post(
+            &ward,
+            "/api/v1/obstacles",
+            json!({"domain": "chiếu sáng công cộng", "title": "Đèn đường hỏng"}),
+        )
+        .await;
+    assert_eq!(
+        (s, o["unit_code"].as_str(), o["routed"].as_bool()),
+        (201, Some("so-xay-dung"), Some(true))
+    );
+
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/routes",
+            "/admin/routes/delete",
+            &[("domain", "chiếu sáng công cộng")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let (s, o) = app
+        .api_post(
+            &ward,
+            "/api/v1/obstacles",
+            json!({"domain": "chiếu sáng công cộng", "title": "Đèn đường hỏng"}),
+        )
+        .await;
+    assert_eq!(
+        (s, o["error"]["code"].as_str()),
+        (400, Some("invalid_domain"))
+    );
+    let officer = app.signed_in("benthanh.lanhdao").await;
+    assert_eq!(app.get(&officer, "/admin/routes").await.0, 403);
+}

@@ -253,3 +253,51 @@ pub async fn raised_counts(store: &Store, today: &str) -> Result<Vec<(i64, i64, 
         })
         .collect()
 }
+
+/// Sends `domain` to the department `unit_id` (adding or changing the route).
+pub async fn set_route(tx: &mut Tx, domain: &str, unit_id: i64, actor: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO obstacle_routes (domain, domain_folded, unit_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (domain) DO UPDATE SET unit_id = excluded.unit_id",
+    )
+    .bind(domain)
+    .bind(fold(domain))
+    .bind(unit_id)
+    .execute(&mut **tx)
+    .await?;
+    append(
+        tx,
+        AuditEvent {
+            unit_id,
+            actor_id: Some(actor),
+            entity: "obstacle_route",
+            entity_id: domain.to_string(),
+            action: "obstacle_route.set",
+            summary: json!({"after": {"domain": domain}}),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_route(tx: &mut Tx, domain: &str, actor: i64) -> Result<()> {
+    let row = sqlx::query("DELETE FROM obstacle_routes WHERE domain = $1 RETURNING unit_id")
+        .bind(domain)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let unit_id: i64 = row.try_get("unit_id")?;
+    append(
+        tx,
+        AuditEvent {
+            unit_id,
+            actor_id: Some(actor),
+            entity: "obstacle_route",
+            entity_id: domain.to_string(),
+            action: "obstacle_route.delete",
+            summary: json!({"before": {"domain": domain}}),
+        },
+    )
+    .await?;
+    Ok(())
+}

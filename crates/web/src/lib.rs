@@ -228,6 +228,24 @@ pub fn route_table() -> RouteTable {
             Admin,
             post(pages::admin::reset_password),
         )
+        .add(
+            "GET",
+            "/admin/routes",
+            Admin,
+            get(pages::routes_admin::show),
+        )
+        .add(
+            "POST",
+            "/admin/routes",
+            Admin,
+            post(pages::routes_admin::save),
+        )
+        .add(
+            "POST",
+            "/admin/routes/delete",
+            Admin,
+            post(pages::routes_admin::delete),
+        )
         .add("GET", "/admin/calendar", Admin, get(pages::calendar::index))
         .add("GET", "/admin/calendar/go", Admin, get(pages::calendar::go))
         .add(

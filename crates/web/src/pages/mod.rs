@@ -14,6 +14,7 @@ pub mod login;
 pub mod map;
 pub mod obstacles;
 pub mod people;
+pub mod routes_admin;
 pub mod units;
 pub mod visits;
 
