@@ -253,6 +253,21 @@ pub async fn visible_item(
     }
 }
 
+/// A visible item of one kind; an item of another kind is "not found" here.
+pub async fn visible_of_kind(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    kind: &str,
+) -> Result<WorkItem, DirectionError> {
+    let item = visible_item(state, principal, id).await?;
+    if item.kind == kind {
+        Ok(item)
+    } else {
+        Err(DirectionError::NotFound)
+    }
+}
+
 /// What someone does to a task.
 #[derive(Debug, Clone, Default)]
 pub struct ActionInput {

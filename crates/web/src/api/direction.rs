@@ -306,7 +306,7 @@ pub async fn task(
         .parse()
         .map_err(|_| ApiError::not_found("no such record"))?;
     let principal = caller.principal();
-    let item = service::visible_item(&state, &principal, id).await?;
+    let item = service::visible_of_kind(&state, &principal, id, TASK.kind).await?;
     let relations = workflow::relations(
         &principal,
         item.unit_id,
@@ -363,6 +363,7 @@ pub async fn act(
         assignee: req.assignee.unwrap_or_default(),
         due_date: req.due_date.unwrap_or_default(),
     };
+    service::visible_of_kind(&state, &caller.principal(), id, TASK.kind).await?;
     service::act(&state, &caller.principal(), id, &input).await?;
     let item = direction::item(&state.store, id).await?;
     Ok(axum::Json(task_dto(&state, item)))

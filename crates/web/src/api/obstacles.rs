@@ -155,10 +155,7 @@ pub async fn get(
         .parse()
         .map_err(|_| ApiError::not_found("no such record"))?;
     let principal = caller.principal();
-    let item = service::visible_item(&state, &principal, id).await?;
-    if item.kind != OBSTACLE.kind {
-        return Err(ApiError::not_found("no such record"));
-    }
+    let item = service::visible_of_kind(&state, &principal, id, OBSTACLE.kind).await?;
     let relations = workflow::relations(
         &principal,
         item.unit_id,
@@ -204,10 +201,7 @@ pub async fn act(
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::not_found("no such record"))?;
-    let item = service::visible_item(&state, &caller.principal(), id).await?;
-    if item.kind != OBSTACLE.kind {
-        return Err(ApiError::not_found("no such record"));
-    }
+    service::visible_of_kind(&state, &caller.principal(), id, OBSTACLE.kind).await?;
     let input = ActionInput {
         action: req.action,
         note: req.note.unwrap_or_default(),

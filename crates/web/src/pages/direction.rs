@@ -412,7 +412,7 @@ async fn task_page(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?.principal();
-    let item = service::visible_item(state, &principal, id).await?;
+    let item = service::visible_of_kind(state, &principal, id, TASK.kind).await?;
     let relations = workflow::relations(
         &principal,
         item.unit_id,
@@ -502,6 +502,7 @@ pub async fn act(
             assignee: form.assignee,
             due_date: form.due_date,
         };
+        service::visible_of_kind(&state, &principal, id, TASK.kind).await?;
         match service::act(&state, &principal, id, &input).await {
             Ok(()) => {
                 let message = ctx.t.fill(

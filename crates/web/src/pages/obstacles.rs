@@ -203,10 +203,7 @@ async fn detail_page(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?.principal();
-    let item = service::visible_item(state, &principal, id).await?;
-    if item.kind != OBSTACLE.kind {
-        return Err(PageError::not_found());
-    }
+    let item = service::visible_of_kind(state, &principal, id, OBSTACLE.kind).await?;
     let details = dieuhanh_store::obstacles::details(&state.store, item.id).await?;
     let relations = workflow::relations(
         &principal,
@@ -270,10 +267,7 @@ pub async fn act(
 ) -> Response {
     let result = async {
         let principal = ctx.require()?.principal();
-        let item = service::visible_item(&state, &principal, id).await?;
-        if item.kind != OBSTACLE.kind {
-            return Err(PageError::not_found());
-        }
+        service::visible_of_kind(&state, &principal, id, OBSTACLE.kind).await?;
         let input = ActionInput {
             action: form.action.clone(),
             note: form.note,
