@@ -156,32 +156,20 @@ pub async fn create_directive(
     )
     .await?;
     for &unit_id in new.unit_ids {
-        let item_id: i64 = sqlx::query(
-            "INSERT INTO work_items (unit_id, kind, state, directive_id, issuer_unit_id, title, priority, due_date, progress, created_at_us) \
-             VALUES ($1, 'task', $2, $3, $4, $5, $6, $7, 0, $8) RETURNING id",
-        )
-        .bind(unit_id)
-        .bind(initial_state)
-        .bind(id)
-        .bind(new.unit_id)
-        .bind(new.title)
-        .bind(new.priority)
-        .bind(new.due_date)
-        .bind(now)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("id")?;
-        insert_event(
+        let item_id = insert_item(
             tx,
-            unit_id,
-            item_id,
-            1,
-            Some(new.created_by),
-            "create",
-            "",
-            initial_state,
-            "",
-            None,
+            &NewItem {
+                unit_id,
+                kind: "task",
+                state: initial_state,
+                directive_id: Some(id),
+                issuer_unit_id: new.unit_id,
+                title: new.title,
+                priority: new.priority,
+                due_date: new.due_date,
+                created_by: new.created_by,
+                origin: "",
+            },
         )
         .await?;
         append(
@@ -198,6 +186,55 @@ pub async fn create_directive(
         .await?;
     }
     Ok(id)
+}
+
+/// A new work item of any kind, in its initial state.
+pub(crate) struct NewItem<'a> {
+    pub unit_id: i64,
+    pub kind: &'a str,
+    pub state: &'a str,
+    pub directive_id: Option<i64>,
+    pub issuer_unit_id: i64,
+    pub title: &'a str,
+    pub priority: &'a str,
+    pub due_date: &'a str,
+    pub created_by: i64,
+    /// Recorded on the item's first event (e.g. "field visit 2026-11-20").
+    pub origin: &'a str,
+}
+
+/// Inserts a work item and its first event; the caller audits it.
+pub(crate) async fn insert_item(tx: &mut Tx, new: &NewItem<'_>) -> Result<i64> {
+    let item_id: i64 = sqlx::query(
+        "INSERT INTO work_items (unit_id, kind, state, directive_id, issuer_unit_id, title, priority, due_date, progress, created_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9) RETURNING id",
+    )
+    .bind(new.unit_id)
+    .bind(new.kind)
+    .bind(new.state)
+    .bind(new.directive_id)
+    .bind(new.issuer_unit_id)
+    .bind(new.title)
+    .bind(new.priority)
+    .bind(new.due_date)
+    .bind(dieuhanh_core::time::now_us())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    insert_event(
+        tx,
+        new.unit_id,
+        item_id,
+        1,
+        Some(new.created_by),
+        "create",
+        "",
+        new.state,
+        new.origin,
+        None,
+    )
+    .await?;
+    Ok(item_id)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -474,31 +511,20 @@ pub struct NewTask<'a> {
 }
 
 pub async fn create_task(tx: &mut Tx, new: &NewTask<'_>, initial_state: &str) -> Result<i64> {
-    let item_id: i64 = sqlx::query(
-        "INSERT INTO work_items (unit_id, kind, state, directive_id, issuer_unit_id, title, priority, due_date, progress, created_at_us) \
-         VALUES ($1, 'task', $2, NULL, $3, $4, $5, $6, 0, $7) RETURNING id",
-    )
-    .bind(new.unit_id)
-    .bind(initial_state)
-    .bind(new.issuer_unit_id)
-    .bind(new.title)
-    .bind(new.priority)
-    .bind(new.due_date)
-    .bind(dieuhanh_core::time::now_us())
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?;
-    insert_event(
+    let item_id = insert_item(
         tx,
-        new.unit_id,
-        item_id,
-        1,
-        Some(new.created_by),
-        "create",
-        "",
-        initial_state,
-        new.origin,
-        None,
+        &NewItem {
+            unit_id: new.unit_id,
+            kind: "task",
+            state: initial_state,
+            directive_id: None,
+            issuer_unit_id: new.issuer_unit_id,
+            title: new.title,
+            priority: new.priority,
+            due_date: new.due_date,
+            created_by: new.created_by,
+            origin: new.origin,
+        },
     )
     .await?;
     append(

@@ -84,19 +84,22 @@ pub struct NewObstacle<'a> {
 }
 
 pub async fn create(tx: &mut Tx, new: &NewObstacle<'_>, initial_state: &str) -> Result<i64> {
-    let item_id: i64 = sqlx::query(
-        "INSERT INTO work_items (unit_id, kind, state, directive_id, issuer_unit_id, title, priority, due_date, progress, created_at_us) \
-         VALUES ($1, 'obstacle', $2, NULL, $3, $4, 'normal', $5, 0, $6) RETURNING id",
+    let item_id = crate::direction::insert_item(
+        tx,
+        &crate::direction::NewItem {
+            unit_id: new.department_unit_id,
+            kind: "obstacle",
+            state: initial_state,
+            directive_id: None,
+            issuer_unit_id: new.raising_unit_id,
+            title: new.title,
+            priority: "normal",
+            due_date: new.due_date,
+            created_by: new.created_by,
+            origin: "",
+        },
     )
-    .bind(new.department_unit_id)
-    .bind(initial_state)
-    .bind(new.raising_unit_id)
-    .bind(new.title)
-    .bind(new.due_date)
-    .bind(dieuhanh_core::time::now_us())
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     sqlx::query(
         "INSERT INTO obstacle_details (item_id, unit_id, domain, description, answer, routed, task_id, search_folded) \
          VALUES ($1, $2, $3, $4, '', $5, $6, $7)",
@@ -109,19 +112,6 @@ pub async fn create(tx: &mut Tx, new: &NewObstacle<'_>, initial_state: &str) -> 
     .bind(new.task_id)
     .bind(fold(&format!("{} {}", new.title, new.domain)))
     .execute(&mut **tx)
-    .await?;
-    crate::direction::insert_event(
-        tx,
-        new.department_unit_id,
-        item_id,
-        1,
-        Some(new.created_by),
-        "create",
-        "",
-        initial_state,
-        "",
-        None,
-    )
     .await?;
     for unit in [new.raising_unit_id, new.department_unit_id] {
         append(

@@ -191,9 +191,7 @@ pub async fn get(
     caller: ApiUser,
     Path(id): Path<String>,
 ) -> Result<axum::Json<DirectiveDto>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found("no such record"))?;
+    let id = super::path_id(&id)?;
     let scope = service::work_scope(&caller.principal())?;
     let d = direction::directive(&state.store, id).await?;
     if scope.is_some_and(|u| u != d.unit_id) {
@@ -302,9 +300,7 @@ pub async fn task(
     caller: ApiUser,
     Path(id): Path<String>,
 ) -> Result<axum::Json<TaskDetail>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found("no such record"))?;
+    let id = super::path_id(&id)?;
     let principal = caller.principal();
     let item = service::visible_of_kind(&state, &principal, id, TASK.kind).await?;
     let relations = workflow::relations(
@@ -353,9 +349,7 @@ pub async fn act(
     Path(id): Path<String>,
     Json(req): Json<TaskActionRequest>,
 ) -> Result<axum::Json<TaskDto>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found("no such record"))?;
+    let id = super::path_id(&id)?;
     let input = ActionInput {
         action: req.action,
         note: req.note.unwrap_or_default(),

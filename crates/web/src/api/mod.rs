@@ -41,3 +41,9 @@ impl PageParams {
             .map_err(|e| crate::error::ApiError::bad_request("invalid_paging", e.to_string()))
     }
 }
+
+/// A numeric id from the path; anything else names no record.
+pub(crate) fn path_id(raw: &str) -> Result<i64, crate::error::ApiError> {
+    raw.parse()
+        .map_err(|_| crate::error::ApiError::not_found("no such record"))
+}

@@ -151,9 +151,7 @@ pub async fn get(
     caller: ApiUser,
     Path(id): Path<String>,
 ) -> Result<axum::Json<ObstacleDetail>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found("no such record"))?;
+    let id = super::path_id(&id)?;
     let principal = caller.principal();
     let item = service::visible_of_kind(&state, &principal, id, OBSTACLE.kind).await?;
     let relations = workflow::relations(
@@ -198,9 +196,7 @@ pub async fn act(
     Path(id): Path<String>,
     Json(req): Json<ObstacleActionRequest>,
 ) -> Result<axum::Json<ObstacleDto>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found("no such record"))?;
+    let id = super::path_id(&id)?;
     service::visible_of_kind(&state, &caller.principal(), id, OBSTACLE.kind).await?;
     let input = ActionInput {
         action: req.action,
