@@ -15,6 +15,7 @@ use dieuhanh_core::time::format_civil_date;
 use dieuhanh_core::workflow::{self, OBSTACLE};
 use dieuhanh_store::direction::{self, ItemQuery, WorkItem};
 use dieuhanh_store::obstacles::PastAnswer;
+use std::collections::HashMap;
 
 pub struct Row {
     pub id: i64,
@@ -27,16 +28,15 @@ pub struct Row {
     pub due: String,
 }
 
-async fn row(state: &AppState, ctx: &PageCtx, w: &WorkItem) -> Result<Row, PageError> {
-    let from = dieuhanh_store::units::by_id(&state.store, w.issuer_unit_id)
-        .await?
-        .name;
+/// `names` maps unit ids to names, loaded once per page.
+fn row(state: &AppState, ctx: &PageCtx, w: &WorkItem, names: &HashMap<i64, String>) -> Row {
+    let from = names.get(&w.issuer_unit_id).cloned().unwrap_or_default();
     let sla = if w.state == "withdrawn" {
         None
     } else {
         service::sla_of(state, w)
     };
-    Ok(Row {
+    Row {
         id: w.id,
         title: w.title.clone(),
         from,
@@ -47,7 +47,15 @@ async fn row(state: &AppState, ctx: &PageCtx, w: &WorkItem) -> Result<Row, PageE
             .map(|s| ctx.label("sla", s.as_str()))
             .unwrap_or_else(|| "—".into()),
         due: format_civil_date(&w.due_date),
-    })
+    }
+}
+
+async fn unit_names(state: &AppState) -> Result<HashMap<i64, String>, PageError> {
+    Ok(dieuhanh_store::units::all_current(&state.store)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
 }
 
 #[derive(Template)]
@@ -92,10 +100,8 @@ async fn list_page(
         Page::new(Some(1), Some(200)).unwrap_or_default(),
     )
     .await?;
-    let mut rows = Vec::with_capacity(found.len());
-    for w in &found {
-        rows.push(row(state, ctx, w).await?);
-    }
+    let names = unit_names(state).await?;
+    let rows = found.iter().map(|w| row(state, ctx, w, &names)).collect();
     let answers = dieuhanh_store::obstacles::search_answers(&state.store, &q, 20).await?;
     let domains = dieuhanh_store::obstacles::routes(&state.store)
         .await?
@@ -217,7 +223,7 @@ async fn detail_page(
         .map(|a| (a.to_string(), ctx.label("obstacle_action", a)))
         .collect();
     let events = super::direction::history(state, ctx, item.id, "obstacle_action").await?;
-    let o = row(state, ctx, &item).await?;
+    let o = row(state, ctx, &item, &unit_names(state).await?);
     let domain = if details.domain.is_empty() {
         ctx.t.get("obstacles.other_domain").to_string()
     } else {
