@@ -78,7 +78,8 @@ enum Command {
     /// The working-day calendar (holiday notices).
     #[command(subcommand)]
     Calendar(calendar_cli::CalendarCommand),
-    /// Send due reminders and escalations now (the server also does it every minute).
+    /// Open the current period's report obligations and send due reminders and escalations
+    /// now (the server also does it every minute).
     Reminders,
     /// Time seeding, unit search, point lookup and login on a fresh database.
     Bench {
@@ -443,6 +444,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let calendar = dieuhanh_store::calendar::load(&store).await?;
             let today = dieuhanh_core::time::vn_date(dieuhanh_core::time::now_us())
                 .context("the clock is out of range")?;
+            let opened = dieuhanh_web::reports::open_periods(&store, &calendar, today).await?;
+            println!("{opened} report obligations opened");
             let n = dieuhanh_web::reminders::run_once(&store, &calendar, today).await?;
             println!("{n} notifications sent");
         }

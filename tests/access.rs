@@ -24,11 +24,17 @@ struct Samples {
     task: i64,
     directive: i64,
     obstacle: i64,
+    report_template: i64,
+    report: i64,
 }
 
 /// Path parameters get values that point into the protected unit.
 fn concrete(path: &str, ids: &Samples) -> String {
-    let id = if path.contains("/obstacles/") {
+    let id = if path.contains("/reports/templates/") || path.contains("/report-templates/") {
+        ids.report_template
+    } else if path.contains("/reports/") {
+        ids.report
+    } else if path.contains("/obstacles/") {
         ids.obstacle
     } else if path.contains("/tasks/") {
         ids.task
@@ -85,7 +91,8 @@ async fn fetch(app: &TestApp, caller: &Caller, method: &str, path: &str) -> (u16
             "/login"
         };
         let csrf = app.csrf(&client, csrf_page).await;
-        client.post(app.url(path)).form(&[
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        client.request(method, app.url(path)).form(&[
             ("csrf", csrf.as_str()),
             ("username", "intruder.made"),
             ("full_name", "Kẻ Xâm Nhập"),
@@ -168,7 +175,34 @@ async fn nobody_outside_a_unit_sees_or_changes_its_records() {
         .json()
         .await
         .unwrap();
+    // A report template with a text field; the protected unit's officer drafts its
+    // report naming the marker.
+    let template: serde_json::Value = client
+        .post(app.url("/api/v1/report-templates"))
+        .bearer_auth(&leader)
+        .json(&serde_json::json!({"title": "Báo cáo tuần", "frequency": "weekly", "units": [UNIT, "26740"],
+            "fields": [{"key": "lien_he", "label": "Người liên hệ", "type": "text"}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let report_template = template["id"].as_i64().expect("template created");
+    let officer_token = app.token(OFFICER).await;
+    let (_, reports) = app.api_get(Some(&officer_token), "/api/v1/reports").await;
+    let report = reports["items"][0]["id"].as_i64().expect("report opened");
+    let r = client
+        .put(app.url(&format!("/api/v1/reports/{report}/values")))
+        .bearer_auth(&officer_token)
+        .json(&serde_json::json!({"values": {"lien_he": format!("Liên hệ {MARKER}")}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
     let ids = Samples {
+        report_template,
+        report,
         officer: officer.id,
         task,
         directive,

@@ -8,6 +8,7 @@ pub mod lunar;
 pub mod org;
 pub mod paging;
 pub mod policy;
+pub mod reporting;
 pub mod text;
 pub mod time;
 pub mod workflow;

@@ -400,8 +400,57 @@ pub const OBSTACLE: KindSpec = {
     }
 };
 
+/// A unit's obligation to submit one periodic report for one period: drafted by the
+/// unit's officials (values are saved without a transition), submitted by its leader
+/// (the report is the unit's, ND 09/2019 art. 8), then accepted by the issuing unit or
+/// returned with a reason for correction, which reopens it against the same deadline.
+pub const REPORT: KindSpec = {
+    use Relation::*;
+    KindSpec {
+        kind: "report",
+        initial: "open",
+        states: &[
+            StateSpec {
+                name: "open",
+                clock: Clock::Running,
+            },
+            StateSpec {
+                name: "submitted",
+                clock: Clock::Stopped,
+            },
+            StateSpec {
+                name: "accepted",
+                clock: Clock::Stopped,
+            },
+        ],
+        actions: &[
+            ActionSpec {
+                name: "submit",
+                from: &["open"],
+                to: "submitted",
+                by: &[OwnerLeader],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "return",
+                from: &["submitted"],
+                to: "open",
+                by: &[Issuer],
+                needs_reason: true,
+            },
+            ActionSpec {
+                name: "accept",
+                from: &["submitted"],
+                to: "accepted",
+                by: &[Issuer],
+                needs_reason: false,
+            },
+        ],
+    }
+};
+
 /// Every declared kind.
-pub const KINDS: [&KindSpec; 2] = [&TASK, &OBSTACLE];
+pub const KINDS: [&KindSpec; 3] = [&TASK, &OBSTACLE, &REPORT];
 
 pub fn kind(name: &str) -> Option<&'static KindSpec> {
     KINDS.into_iter().find(|k| k.kind == name)
@@ -418,6 +467,50 @@ mod tests {
             assert!(k.is_consistent(), "{}", k.kind);
             assert_eq!(kind(k.kind), Some(k));
         }
+    }
+
+    #[test]
+    fn a_report_is_submitted_by_the_unit_leader_and_accepted_or_returned_by_the_issuer() {
+        use Relation::*;
+        // Every action from every state, by every relation: exactly the declared ones pass.
+        let all = [
+            Issuer,
+            IssuerOfficial,
+            OwnerLeader,
+            OwnerOfficial,
+            Assignee,
+            Cooperator,
+        ];
+        let allowed = [
+            ("open", "submit", OwnerLeader, "submitted"),
+            ("submitted", "return", Issuer, "open"),
+            ("submitted", "accept", Issuer, "accepted"),
+        ];
+        for state in ["open", "submitted", "accepted"] {
+            for action in ["submit", "return", "accept"] {
+                for who in all {
+                    let got = REPORT.apply(state, action, &[who], Some("Thiếu số liệu"));
+                    match allowed
+                        .iter()
+                        .find(|a| (a.0, a.1, a.2) == (state, action, who))
+                    {
+                        Some(a) => assert_eq!(got.unwrap().to, a.3),
+                        None => assert!(got.is_err(), "{state} {action} {who:?}"),
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            REPORT.apply("submitted", "return", &[Issuer], None),
+            Err(TransitionError::ReasonRequired { action: "return" })
+        );
+        assert_eq!(
+            REPORT
+                .apply("open", "submit", &[OwnerLeader], None)
+                .unwrap()
+                .clock,
+            Clock::Stopped
+        );
     }
 
     #[test]

@@ -77,10 +77,10 @@ const DIRECTIVE_COLUMNS: &str = "d.id, d.unit_id, u.name AS unit_name, d.doc_num
      d.summary, d.due_date, d.created_at_us";
 const DIRECTIVE_FROM: &str = "directives d JOIN units u ON u.id = d.unit_id";
 
-const ITEM_COLUMNS: &str = "w.id, w.unit_id, u.code AS unit_code, u.name AS unit_name, w.kind, w.state, w.directive_id, \
+pub(crate) const ITEM_COLUMNS: &str = "w.id, w.unit_id, u.code AS unit_code, u.name AS unit_name, w.kind, w.state, w.directive_id, \
      w.issuer_unit_id, w.title, w.priority, w.due_date, w.assignee_id, p.full_name AS assignee_name, w.progress, \
      w.created_at_us, w.closed_on";
-const ITEM_FROM: &str =
+pub(crate) const ITEM_FROM: &str =
     "work_items w JOIN units u ON u.id = w.unit_id LEFT JOIN users p ON p.id = w.assignee_id";
 
 fn directive_row(r: &AnyRow) -> Result<Directive> {
@@ -98,7 +98,7 @@ fn directive_row(r: &AnyRow) -> Result<Directive> {
     })
 }
 
-fn item_row(r: &AnyRow) -> Result<WorkItem> {
+pub(crate) fn item_row(r: &AnyRow) -> Result<WorkItem> {
     Ok(WorkItem {
         id: r.try_get("id")?,
         unit_id: r.try_get("unit_id")?,
@@ -280,6 +280,8 @@ pub struct Change<'a> {
     pub assignee_id: Option<i64>,
     pub due_date: Option<&'a str>,
     pub closed_on: Option<&'a str>,
+    /// The item is open again (e.g. a report returned for correction): clears `closed_on`.
+    pub reopen: bool,
 }
 
 /// Applies a checked transition. The update only succeeds if the item is still in the
@@ -287,7 +289,8 @@ pub struct Change<'a> {
 pub async fn apply(tx: &mut Tx, item: &WorkItem, change: &Change<'_>) -> Result<()> {
     let done = sqlx::query(
         "UPDATE work_items SET state = $1, progress = COALESCE($2, progress), assignee_id = COALESCE($3, assignee_id), \
-         due_date = COALESCE($4, due_date), closed_on = COALESCE($5, closed_on) WHERE id = $6 AND state = $7",
+         due_date = COALESCE($4, due_date), \
+         closed_on = CASE WHEN $8 = 1 THEN NULL ELSE COALESCE($5, closed_on) END WHERE id = $6 AND state = $7",
     )
     .bind(change.to)
     .bind(change.progress)
@@ -296,6 +299,7 @@ pub async fn apply(tx: &mut Tx, item: &WorkItem, change: &Change<'_>) -> Result<
     .bind(change.closed_on)
     .bind(item.id)
     .bind(change.from)
+    .bind(i64::from(change.reopen))
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() != 1 {

@@ -47,6 +47,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0006_notifications.sql"),
         postgres: include_str!("../migrations/postgres/0006_notifications.sql"),
     },
+    Step {
+        version: 7,
+        description: "reports",
+        sqlite: include_str!("../migrations/sqlite/0007_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0007_reports.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

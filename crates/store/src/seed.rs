@@ -450,6 +450,7 @@ pub async fn seed_demo_direction(store: &Store, today: jiff::civil::Date) -> Res
                     assignee_id: (action == "assign").then_some(officer.id),
                     due_date: None,
                     closed_on,
+                    reopen: false,
                 };
                 let current = crate::direction::WorkItem {
                     state: state.clone(),
@@ -612,6 +613,7 @@ pub async fn seed_demo_obstacles(store: &Store, today: jiff::civil::Date) -> Res
                 assignee_id: None,
                 due_date: None,
                 closed_on: None,
+                reopen: false,
             };
             crate::direction::apply(&mut tx, &item, &change).await?;
             crate::obstacles::set_answer(&mut tx, id, title, domain, answer).await?;

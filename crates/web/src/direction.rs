@@ -82,6 +82,13 @@ impl DirectionError {
             "invalid_assignee" => "direction.err.assignee",
             "invalid_due_date" => "direction.err.due_date",
             "invalid_note" => "direction.err.note",
+            "invalid_frequency" => "reports.err.frequency",
+            "invalid_period_system" => "reports.err.period_system",
+            "invalid_due_working_days" => "reports.err.due_working_days",
+            "invalid_fields" => "reports.err.fields",
+            "invalid_period" => "reports.err.period",
+            "report_not_open" => "reports.err.not_open",
+            "report_incomplete" => "reports.err.incomplete",
             "invalid_leader" => "visits.err.leader",
             "invalid_domain" => "obstacles.err.domain",
             "invalid_description" => "obstacles.err.description",
@@ -316,6 +323,7 @@ pub async fn act(
         assignee_id: None,
         due_date: None,
         closed_on: None,
+        reopen: false,
     };
     let today = today();
     let today_text = today.to_string();
@@ -360,6 +368,17 @@ pub async fn act(
                 .to_string();
             change.due_date = Some(&new_due);
         }
+        // A report is submitted complete; its submission date is what counts.
+        ("report", "submit") => {
+            let (obligation, template) =
+                crate::reports::visible_obligation(state, principal, item.id).await?;
+            if !crate::reports::missing_fields(&template, &obligation).is_empty() {
+                return Err(DirectionError::Invalid("report_incomplete"));
+            }
+            change.closed_on = Some(&today_text);
+        }
+        ("report", "return") => change.reopen = true,
+        ("report", "accept") => {}
         (_, "cancel" | "accept" | "withdraw") => change.closed_on = Some(&today_text),
         _ => {}
     }

@@ -13,6 +13,7 @@ pub mod obstacles;
 pub mod ops;
 pub mod pages;
 pub mod reminders;
+pub mod reports;
 pub mod routes;
 pub mod security;
 pub mod state;
@@ -21,7 +22,7 @@ pub mod visits;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use dieuhanh_core::geography::BoundaryIndex;
 use dieuhanh_store::Store;
 use routes::{Access, RouteInfo, RouteTable};
@@ -167,6 +168,39 @@ pub fn route_table() -> RouteTable {
             "/obstacles/{id}/act",
             SignedIn,
             post(pages::obstacles::act),
+        )
+        .add("GET", "/reports", SignedIn, get(pages::reports::list))
+        .add("POST", "/reports", SignedIn, post(pages::reports::define))
+        .add(
+            "GET",
+            "/reports/templates/{id}",
+            SignedIn,
+            get(pages::reports::show_template),
+        )
+        .add(
+            "GET",
+            "/reports/templates/{id}/export.xlsx",
+            SignedIn,
+            get(pages::reports::export),
+        )
+        .add(
+            "POST",
+            "/reports/templates/{id}/targets",
+            SignedIn,
+            post(pages::reports::set_targets),
+        )
+        .add("GET", "/reports/{id}", SignedIn, get(pages::reports::show))
+        .add(
+            "POST",
+            "/reports/{id}/values",
+            SignedIn,
+            post(pages::reports::save),
+        )
+        .add(
+            "POST",
+            "/reports/{id}/act",
+            SignedIn,
+            post(pages::reports::act),
         )
         .add("GET", "/visits", SignedIn, get(pages::visits::show))
         .add("POST", "/visits", SignedIn, post(pages::visits::log))
@@ -323,6 +357,49 @@ pub fn route_table() -> RouteTable {
         )
         .add(
             "GET",
+            "/api/v1/report-templates",
+            SignedIn,
+            get(api::reports::templates),
+        )
+        .add(
+            "POST",
+            "/api/v1/report-templates",
+            SignedIn,
+            post(api::reports::create),
+        )
+        .add(
+            "GET",
+            "/api/v1/report-templates/{id}/summary",
+            SignedIn,
+            get(api::reports::summary),
+        )
+        .add(
+            "PUT",
+            "/api/v1/report-templates/{id}/targets",
+            SignedIn,
+            put(api::reports::put_targets),
+        )
+        .add("GET", "/api/v1/reports", SignedIn, get(api::reports::list))
+        .add(
+            "GET",
+            "/api/v1/reports/{id}",
+            SignedIn,
+            get(api::reports::get),
+        )
+        .add(
+            "PUT",
+            "/api/v1/reports/{id}/values",
+            SignedIn,
+            put(api::reports::put_values),
+        )
+        .add(
+            "POST",
+            "/api/v1/reports/{id}/actions",
+            SignedIn,
+            post(api::reports::act),
+        )
+        .add(
+            "GET",
             "/api/v1/obstacles/domains",
             SignedIn,
             get(api::obstacles::domains),
@@ -423,7 +500,8 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
         .into_response()
 }
 
-/// Background upkeep: forget idle throttle keys and purge expired sessions.
+/// Background upkeep: forget idle throttle keys, purge expired sessions, open the
+/// current period's report obligations, send reminders and escalations.
 pub fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -439,6 +517,11 @@ pub fn spawn_housekeeping(state: AppState) {
                 tracing::warn!(error = %e, "session purge failed");
             }
             let today = crate::direction::today();
+            match reports::open_periods(&state.store, &state.calendar(), today).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reports = n, "report obligations opened"),
+                Err(e) => tracing::warn!(error = %e, "opening report periods failed"),
+            }
             match reminders::run_once(&state.store, &state.calendar(), today).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(notifications = n, "reminders and escalations sent"),

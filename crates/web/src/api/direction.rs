@@ -61,6 +61,15 @@ fn invalid_message(code: &str) -> &'static str {
         "already_in_charge" => "this leader is already in charge of one of these units",
         "invalid_visit_date" => "visit_date must be a date, not in the future",
         "invalid_findings" => "findings are required (at most 10000 characters)",
+        "invalid_frequency" => {
+            "frequency must be weekly, monthly, quarterly, six_month, nine_month or yearly"
+        }
+        "invalid_period_system" => "period_system must be cut_off or calendar",
+        "invalid_due_working_days" => "due_working_days must be 0 to 60",
+        "invalid_fields" => "fields must list at least one field",
+        "invalid_period" => "period must be a period key of this template, e.g. 2026-M11",
+        "report_not_open" => "the report has been submitted; values can no longer change",
+        "report_incomplete" => "every field must have a value before the report is submitted",
         _ => "invalid input",
     }
 }

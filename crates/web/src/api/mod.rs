@@ -11,6 +11,7 @@ pub mod inbox;
 pub mod obstacles;
 pub mod openapi;
 pub mod people;
+pub mod reports;
 pub mod units;
 pub mod visits;
 

@@ -34,12 +34,20 @@ use utoipa::{Modify, OpenApi};
         super::obstacles::act,
         super::obstacles::answers,
         super::visits::create,
+        super::reports::templates,
+        super::reports::create,
+        super::reports::summary,
+        super::reports::put_targets,
+        super::reports::list,
+        super::reports::get,
+        super::reports::put_values,
+        super::reports::act,
         super::calendar::add_working_days,
         crate::ops::healthz,
         crate::ops::metrics,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "obstacles"), (name = "ops"))
+    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "obstacles"), (name = "reports"), (name = "ops"))
 )]
 pub struct ApiDoc;
 

@@ -207,19 +207,7 @@ pub async fn export(
             .map_err(PageError::from)?;
         let bytes = workbook(&ctx, &rows).map_err(|e| PageError::Internal(e.to_string()))?;
         let name = format!("cockpit-{}.xlsx", crate::direction::today());
-        Ok(axum::response::IntoResponse::into_response((
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-            ],
-            bytes,
-        )))
+        Ok(super::xlsx_response(&name, bytes))
     }
     .await;
     respond(&ctx, result)

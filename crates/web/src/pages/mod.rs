@@ -14,6 +14,7 @@ pub mod login;
 pub mod map;
 pub mod obstacles;
 pub mod people;
+pub mod reports;
 pub mod routes_admin;
 pub mod units;
 pub mod visits;
@@ -98,6 +99,24 @@ pub fn error_page(ctx: &PageCtx, status: StatusCode, key: &'static str) -> Respo
             message: ctx.t.get(key),
         },
     )
+}
+
+/// An Excel workbook to download.
+pub fn xlsx_response(file_name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// Runs a page handler body, turning its error into the right response.
