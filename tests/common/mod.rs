@@ -239,6 +239,24 @@ impl TestApp {
         (status, r.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    /// PUTs JSON with a bearer token; answers the status and the JSON body (null when empty).
+    pub async fn api_put(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let r = reqwest::Client::new()
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// Number of audit entries (to prove a rejected request changed nothing).
     pub async fn audit_count(&self) -> i64 {
         self.store.count_rows("audit_log").await.expect("count")
