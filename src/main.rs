@@ -307,8 +307,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let tasks = seed::seed_demo_direction(&store, today).await?;
                 let visits = seed::seed_demo_visits(&store, today).await?;
                 let obstacles = seed::seed_demo_obstacles(&store, today).await?;
+                let reports =
+                    dieuhanh_store::seed_reports::seed_demo_reports(&store, today).await?;
                 println!(
-                    "{tasks} demo tasks from 3 directives; {visits} field visits; {obstacles} obstacles."
+                    "{tasks} demo tasks from 3 directives; {visits} field visits; {obstacles} obstacles; {reports} periodic reports."
                 );
                 println!(
                     "Demo database ready in {:.1} s.",

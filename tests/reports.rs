@@ -436,3 +436,124 @@ async fn a_ward_fills_its_report_on_the_page_and_the_city_downloads_the_totals()
     let (status, _) = app.get(&stranger, &page).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn an_overdue_report_raises_a_red_flag_and_an_orphan_template_is_a_gap() {
+    let app = TestApp::spawn().await;
+    let city = app.token("lanhdao").await;
+    let (status, template) = app
+        .api_post(&city, "/api/v1/report-templates", monthly_template())
+        .await;
+    assert_eq!(status, 201);
+    let template_id = template["id"].as_i64().unwrap();
+
+    // Last period's reports were due three days ago and nobody sent them.
+    let stored = dieuhanh_store::reports::template(&app.store, template_id)
+        .await
+        .unwrap();
+    let last = Period::containing(Frequency::Monthly, PeriodSystem::CutOff, today())
+        .unwrap()
+        .previous()
+        .unwrap();
+    let opened = dieuhanh_store::reports::open_period(
+        &app.store,
+        &stored,
+        &last.key(),
+        "Báo cáo kỳ trước",
+        &common::day(-3),
+        1,
+        "open",
+    )
+    .await
+    .unwrap();
+    assert_eq!(opened, 2);
+
+    let (_, cockpit) = app.api_get(Some(&city), "/api/v1/cockpit").await;
+    let rows = cockpit["items"].as_array().unwrap();
+    let ward = rows.iter().find(|r| r["code"] == WARD).unwrap();
+    assert_eq!(ward["reports_overdue"], 1);
+    assert_eq!(cockpit["totals"]["units_with_overdue_reports"], 2);
+    let (_, summary) = app
+        .api_get(
+            Some(&city),
+            &format!(
+                "/api/v1/report-templates/{template_id}/summary?period={}",
+                last.key()
+            ),
+        )
+        .await;
+    assert_eq!(summary["counts"]["overdue"], 2);
+    assert_eq!(summary["units"][0]["sla"], "overdue");
+    let browser = app.signed_in("lanhdao").await;
+    let (_, html) = app.get(&browser, "/cockpit?measure=reports_overdue").await;
+    assert!(html.contains("Báo cáo quá hạn chưa gửi"));
+
+    // A template whose only reporting unit is closed by a reorganisation is a gap.
+    let mut body = monthly_template();
+    body["title"] = json!("Báo cáo riêng của một phường");
+    body["units"] = json!([OTHER_WARD]);
+    let (status, _) = app.api_post(&city, "/api/v1/report-templates", body).await;
+    assert_eq!(status, 201);
+    let (_, gaps) = app.api_get(Some(&city), "/api/v1/gaps").await;
+    assert!(!gaps.to_string().contains("report_without_units"));
+    app.store
+        .execute_admin(&format!(
+            "UPDATE units SET valid_to = '2026-07-01' WHERE code = '{OTHER_WARD}'"
+        ))
+        .await
+        .unwrap();
+    let (_, gaps) = app.api_get(Some(&city), "/api/v1/gaps").await;
+    let found: Vec<&Value> = gaps
+        .as_array()
+        .or(gaps["items"].as_array())
+        .unwrap()
+        .iter()
+        .filter(|g| g["kind"] == "report_without_units")
+        .collect();
+    assert_eq!(found.len(), 1, "{gaps}");
+    assert_eq!(found[0]["subject"], "Báo cáo riêng của một phường");
+}
+
+#[tokio::test]
+async fn the_demo_gives_every_unit_its_monthly_report() {
+    let app = TestApp::spawn().await;
+    let opened = dieuhanh_store::seed_reports::seed_demo_reports(&app.store, today())
+        .await
+        .unwrap();
+    assert!(opened >= 168 * 2, "two monthly periods at least: {opened}");
+    let city = app.token("lanhdao").await;
+    let (_, templates) = app.api_get(Some(&city), "/api/v1/report-templates").await;
+    let monthly = templates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["frequency"] == "monthly")
+        .unwrap();
+    let last = Period::containing(Frequency::Monthly, PeriodSystem::CutOff, today())
+        .unwrap()
+        .previous()
+        .unwrap();
+    let (_, summary) = app
+        .api_get(
+            Some(&city),
+            &format!(
+                "/api/v1/report-templates/{}/summary?period={}",
+                monthly["id"],
+                last.key()
+            ),
+        )
+        .await;
+    let counts = &summary["counts"];
+    assert_eq!(counts["units"], 168);
+    let submitted =
+        counts["submitted_on_time"].as_i64().unwrap() + counts["submitted_late"].as_i64().unwrap();
+    assert!((125..=145).contains(&submitted), "{counts}");
+    assert!(counts["submitted_late"].as_i64().unwrap() > 0);
+    assert!(summary["fields"][0]["attainment"].as_f64().unwrap() > 80.0);
+    // The ward's officer finds this period's report to fill in.
+    let officer = app.token("benthanh.canbo").await;
+    let (_, mine) = app
+        .api_get(Some(&officer), "/api/v1/reports?open=true")
+        .await;
+    assert!(mine["total"].as_i64().unwrap() >= 1, "{mine}");
+}

@@ -466,7 +466,8 @@ pub struct UnitCounts {
     pub done_late: i64,
 }
 
-/// Counts per accountable unit: one grouped pass over the work-item index. `today` and
+/// Counts per accountable unit: one grouped pass over the work-item index. Finished
+/// means closed other than by cancellation or withdrawal. `today` and
 /// `soon_until` are `YYYY-MM-DD` (ISO dates compare correctly as text).
 pub async fn unit_counts(
     store: &Store,
@@ -479,8 +480,8 @@ pub async fn unit_counts(
            CAST(SUM(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS open, \
            CAST(SUM(CASE WHEN closed_on IS NULL AND due_date < $1 THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
            CAST(SUM(CASE WHEN closed_on IS NULL AND due_date >= $1 AND due_date <= $2 THEN 1 ELSE 0 END) AS BIGINT) AS due_soon, \
-           CAST(SUM(CASE WHEN state = 'done' AND closed_on <= due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_on_time, \
-           CAST(SUM(CASE WHEN state = 'done' AND closed_on > due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_late \
+           CAST(SUM(CASE WHEN closed_on IS NOT NULL AND state NOT IN ('cancelled', 'withdrawn') AND closed_on <= due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_on_time, \
+           CAST(SUM(CASE WHEN closed_on IS NOT NULL AND state NOT IN ('cancelled', 'withdrawn') AND closed_on > due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_late \
          FROM work_items WHERE kind = $3 GROUP BY unit_id",
     )
     .bind(today)

@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod obstacles;
 pub mod reports;
 pub mod seed;
+pub mod seed_reports;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;

@@ -24,7 +24,8 @@ pub struct Template {
     pub due_working_days: i64,
     pub fields: Vec<FieldSpec>,
     pub active: bool,
-    /// How many units must report.
+    /// How many units in force must report (a unit closed by a reorganisation no longer
+    /// counts).
     pub unit_count: i64,
     pub created_at_us: i64,
 }
@@ -42,7 +43,8 @@ pub struct NewTemplate<'a> {
 
 const TEMPLATE_COLUMNS: &str = "t.id, t.unit_id, u.name AS unit_name, t.title, t.frequency, t.period_system, \
      t.due_working_days, t.fields_json, t.active, t.created_at_us, \
-     (SELECT COUNT(*) FROM report_template_units m WHERE m.template_id = t.id) AS unit_count";
+     (SELECT COUNT(*) FROM report_template_units m JOIN units x ON x.id = m.unit_id \
+      WHERE m.template_id = t.id AND x.valid_to IS NULL) AS unit_count";
 
 fn template_row(r: &AnyRow) -> Result<Template> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("report template: {what}"));

@@ -30,6 +30,10 @@ pub struct UnitRow {
     /// Obstacles the unit raised that are still open, and those awaiting an overdue answer.
     pub obstacles_open: i64,
     pub obstacles_overdue: i64,
+    /// Periodic reports past their deadline and not submitted.
+    pub reports_overdue: i64,
+    /// Reports submitted after their deadline (every period so far).
+    pub reports_late: i64,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
@@ -41,6 +45,8 @@ pub struct Totals {
     pub on_time_rate: Option<i64>,
     pub units_with_overdue: i64,
     pub units_not_visited: i64,
+    pub reports_overdue: i64,
+    pub units_with_overdue_reports: i64,
 }
 
 pub const SORTS: [&str; 4] = ["red_flags", "overdue", "on_time_rate", "name"];
@@ -79,6 +85,16 @@ pub async fn rows(
     let counts: HashMap<i64, UnitCounts> = dieuhanh_store::direction::unit_counts(
         &state.store,
         "task",
+        &today.to_string(),
+        &soon.to_string(),
+    )
+    .await?
+    .into_iter()
+    .map(|c| (c.unit_id, c))
+    .collect();
+    let reports: HashMap<i64, UnitCounts> = dieuhanh_store::direction::unit_counts(
+        &state.store,
+        "report",
         &today.to_string(),
         &soon.to_string(),
     )
@@ -140,6 +156,8 @@ pub async fn rows(
                     .unwrap_or_default(),
                 obstacles_open: raised.get(&u.id).map(|r| r.0).unwrap_or(0),
                 obstacles_overdue: raised.get(&u.id).map(|r| r.1).unwrap_or(0),
+                reports_overdue: reports.get(&u.id).map(|r| r.overdue).unwrap_or(0),
+                reports_late: reports.get(&u.id).map(|r| r.done_late).unwrap_or(0),
             }
         })
         .collect();
@@ -157,10 +175,23 @@ pub async fn rows(
                 .then_with(|| name_key(a).cmp(&name_key(b)))
         }),
         "name" => rows.sort_by_key(name_key),
-        // Red flags first: overdue work, then units not visited, then due soon, then open work.
+        // Red flags first: overdue work, overdue reports, units not visited, then due
+        // soon, then open work.
         _ => rows.sort_by(|a, b| {
-            (b.overdue, b.visit_overdue, b.due_soon, b.open)
-                .cmp(&(a.overdue, a.visit_overdue, a.due_soon, a.open))
+            (
+                b.overdue,
+                b.reports_overdue,
+                b.visit_overdue,
+                b.due_soon,
+                b.open,
+            )
+                .cmp(&(
+                    a.overdue,
+                    a.reports_overdue,
+                    a.visit_overdue,
+                    a.due_soon,
+                    a.open,
+                ))
                 .then_with(|| name_key(a).cmp(&name_key(b)))
         }),
     }
@@ -175,6 +206,8 @@ pub async fn rows(
         on_time_rate: rate(on_time, late),
         units_with_overdue: rows.iter().filter(|r| r.overdue > 0).count() as i64,
         units_not_visited: rows.iter().filter(|r| r.visit_overdue).count() as i64,
+        reports_overdue: rows.iter().map(|r| r.reports_overdue).sum(),
+        units_with_overdue_reports: rows.iter().filter(|r| r.reports_overdue > 0).count() as i64,
     };
     Ok((rows, totals, units))
 }

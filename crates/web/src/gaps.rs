@@ -1,6 +1,7 @@
 //! Responsibility gaps found by the direction module (PRODUCT.md point 10): units with
 //! no leader in charge, open tasks nobody was assigned to after a grace period, and
-//! obstacles that reached no competent department.
+//! obstacles that reached no competent department, report templates that no unit in
+//! force has to report on.
 
 use crate::direction::DirectionError;
 use crate::state::AppState;
@@ -12,7 +13,8 @@ pub const UNASSIGNED_GRACE_DAYS: i64 = 5;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Gap {
-    /// `unit_without_leader`, `task_unassigned` or `obstacle_unrouted`.
+    /// `unit_without_leader`, `task_unassigned`, `obstacle_unrouted` or
+    /// `report_without_units`.
     pub kind: String,
     pub unit_code: String,
     pub unit_name: String,
@@ -65,6 +67,16 @@ pub async fn find(state: &AppState, principal: &Principal) -> Result<Vec<Gap>, D
             unit_name: raiser.map(|u| u.name.clone()).unwrap_or_default(),
             subject: title,
             link: format!("/obstacles/{id}"),
+        });
+    }
+    for t in dieuhanh_store::reports::templates_without_units(&state.store).await? {
+        let issuer = by_id.get(&t.unit_id);
+        gaps.push(Gap {
+            kind: "report_without_units".into(),
+            unit_code: issuer.map(|u| u.code.clone()).unwrap_or_default(),
+            unit_name: t.unit_name,
+            subject: t.title,
+            link: format!("/reports/templates/{}", t.id),
         });
     }
     Ok(gaps)

@@ -389,6 +389,15 @@ pub async fn summary(
             values: o.values.clone(),
         });
     }
+    // Red flags first (overdue, then due soon), then open, late, on time; by name within.
+    let rank = |sla: Option<&str>| match sla {
+        Some("overdue") => 0,
+        Some("due_soon") => 1,
+        Some("on_track") | None => 2,
+        Some("done_late") => 3,
+        _ => 4,
+    };
+    rows.sort_by_key(|r| rank(r.sla.as_deref()));
     let submitted: Vec<&Obligation> = obligations
         .iter()
         .filter(|o| is_submitted(&o.item.state))

@@ -13,7 +13,7 @@ use axum::response::Response;
 use dieuhanh_core::org::UnitKind;
 use std::collections::{BTreeSet, HashMap};
 
-pub const MEASURES: [&str; 3] = ["overdue", "on_time_rate", "open"];
+pub const MEASURES: [&str; 4] = ["overdue", "on_time_rate", "open", "reports_overdue"];
 
 #[derive(Template)]
 #[template(path = "cockpit.html")]
@@ -63,6 +63,7 @@ fn bucket(measure: &str, row: &UnitRow) -> &'static str {
             Some(r) => level(100 - r, [5, 15, 30, 50]),
         },
         "open" => level(row.open, [0, 2, 5, 9]),
+        "reports_overdue" => level(row.reports_overdue, [0, 1, 2, 3]),
         _ => level(row.overdue, [0, 1, 3, 5]),
     }
 }
@@ -111,6 +112,14 @@ pub async fn show(
                 ("b2", "cockpit.legend.rate_b2"),
                 ("b3", "cockpit.legend.rate_b3"),
                 ("b4", "cockpit.legend.rate_b4"),
+                ("bn", "cockpit.legend.none"),
+            ],
+            "reports_overdue" => [
+                ("b0", "cockpit.legend.reports_b0"),
+                ("b1", "cockpit.legend.reports_b1"),
+                ("b2", "cockpit.legend.reports_b2"),
+                ("b3", "cockpit.legend.reports_b3"),
+                ("b4", "cockpit.legend.reports_b4"),
                 ("bn", "cockpit.legend.none"),
             ],
             "open" => [
@@ -178,6 +187,7 @@ fn measure_key(measure: &str) -> &'static str {
     match measure {
         "on_time_rate" => "cockpit.on_time_rate",
         "open" => "cockpit.open",
+        "reports_overdue" => "cockpit.reports_overdue",
         _ => "cockpit.overdue",
     }
 }
@@ -230,6 +240,8 @@ fn workbook(ctx: &PageCtx, rows: &[UnitRow]) -> Result<Vec<u8>, rust_xlsxwriter:
         ctx.t.get("nav.obstacles"),
         ctx.t.get("cockpit.obstacles_overdue_col"),
         ctx.t.get("cockpit.days_since_visit"),
+        ctx.t.get("cockpit.reports_overdue"),
+        ctx.t.get("cockpit.reports_late"),
     ];
     for (col, header) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *header, &bold)?;
@@ -251,6 +263,8 @@ fn workbook(ctx: &PageCtx, rows: &[UnitRow]) -> Result<Vec<u8>, rust_xlsxwriter:
         if let Some(days) = r.days_since_visit {
             sheet.write_number(row, 9, days as f64)?;
         }
+        sheet.write_number(row, 10, r.reports_overdue as f64)?;
+        sheet.write_number(row, 11, r.reports_late as f64)?;
     }
     sheet.autofit();
     book.save_to_buffer()

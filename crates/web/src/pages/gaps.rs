@@ -36,6 +36,10 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Response {
             ),
             (ctx.t.get("gaps.task_unassigned"), group("task_unassigned")),
             (
+                ctx.t.get("gaps.report_without_units"),
+                group("report_without_units"),
+            ),
+            (
                 ctx.t.get("gaps.unit_without_leader"),
                 group("unit_without_leader"),
             ),
