@@ -28,6 +28,40 @@ pub struct Settings {
     pub client_ip_header: Option<String>,
     /// `json` or `text`; default: text on a terminal, JSON otherwise.
     pub log_format: Option<String>,
+    /// SMTP server for notification mails (`smtp://host:25`, `smtps://user:pass@host`,
+    /// `smtp://user:pass@host:587?tls=required`); without one, mails wait in the
+    /// administrators' outbox.
+    pub smtp_url: Option<String>,
+    /// Sender of notification mails.
+    pub mail_from: String,
+    /// The address people reach the product at, for links in mails.
+    pub public_url: Option<String>,
+    /// Working days before a deadline on which reminders go out: `"3,1"`, `[3, 1]` or
+    /// a single number.
+    pub reminder_days: ReminderDays,
+}
+
+/// The reminder days as a file or the environment may write them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ReminderDays {
+    One(u32),
+    List(Vec<u32>),
+    Text(String),
+}
+
+impl ReminderDays {
+    pub fn as_text(&self) -> String {
+        match self {
+            ReminderDays::One(d) => d.to_string(),
+            ReminderDays::List(days) => days
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+            ReminderDays::Text(t) => t.clone(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -41,6 +75,12 @@ impl std::fmt::Debug for Settings {
             .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
             .field("secret_key_file", &self.secret_key_file)
             .field("tls", &self.tls)
+            .field(
+                "smtp_url",
+                &self.smtp_url.as_deref().map(dieuhanh_store::redact_url),
+            )
+            .field("mail_from", &self.mail_from)
+            .field("reminder_days", &self.reminder_days)
             .finish_non_exhaustive()
     }
 }
@@ -64,6 +104,10 @@ impl Default for Settings {
             metrics_token: None,
             client_ip_header: None,
             log_format: None,
+            smtp_url: None,
+            mail_from: "Điều hành <no-reply@localhost>".into(),
+            public_url: None,
+            reminder_days: ReminderDays::List(vec![3, 1]),
         }
     }
 }

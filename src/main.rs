@@ -232,8 +232,31 @@ async fn init_province(store: &Store, province: &str) -> anyhow::Result<usize> {
     Ok(n)
 }
 
-fn web_config(s: &Settings, demo: bool) -> WebConfig {
-    WebConfig {
+/// Where notification mails go, from the settings (a bad SMTP URL or sender stops the
+/// start with a clear message rather than losing mails later).
+fn mailer(s: &Settings) -> anyhow::Result<dieuhanh_web::mail::Mailer> {
+    let public_url = s
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", s.addr));
+    Ok(dieuhanh_web::mail::Mailer::new(
+        s.smtp_url.as_deref(),
+        &s.mail_from,
+        &public_url,
+    )?)
+}
+
+fn reminder_days(s: &Settings) -> anyhow::Result<Vec<u32>> {
+    let text = s.reminder_days.as_text();
+    dieuhanh_web::reminders::parse_days(&text).with_context(|| {
+        format!(
+            "reminder_days must list 1 to 5 numbers of working days from 1 to 60, e.g. \"3,1\" (got {text:?})"
+        )
+    })
+}
+
+fn web_config(s: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
+    Ok(WebConfig {
         demo,
         tls: s.tls,
         session_idle: Duration::from_secs(s.session_idle_minutes * 60),
@@ -242,15 +265,17 @@ fn web_config(s: &Settings, demo: bool) -> WebConfig {
         login_attempts_per_minute: s.login_attempts_per_minute,
         metrics_token: s.metrics_token.clone(),
         client_ip_header: s.client_ip_header.clone(),
+        reminder_days: reminder_days(s)?,
+        mailer: mailer(s)?,
         ..WebConfig::default()
-    }
+    })
 }
 
 async fn serve(settings: &Settings, store: Store, demo: bool) -> anyhow::Result<()> {
     let key = config::master_key(settings)?;
     let state = dieuhanh_web::build_state(
         store,
-        web_config(settings, demo),
+        web_config(settings, demo)?,
         &key,
         PasswordHashing::standard(),
     )
@@ -448,8 +473,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("the clock is out of range")?;
             let opened = dieuhanh_web::reports::open_periods(&store, &calendar, today).await?;
             println!("{opened} report obligations opened");
-            let n = dieuhanh_web::reminders::run_once(&store, &calendar, today).await?;
+            let mailer = mailer(&s)?;
+            let n = dieuhanh_web::reminders::run_once(
+                &store,
+                &calendar,
+                today,
+                &reminder_days(&s)?,
+                &mailer,
+            )
+            .await?;
             println!("{n} notifications sent");
+            if mailer.sends() {
+                let sent = dieuhanh_web::mail::deliver(&store, &mailer, 10_000).await?;
+                println!("{sent} mails sent");
+            }
         }
         Command::Bench { iterations } => {
             init_logging(Some("text"));

@@ -12,6 +12,7 @@ mod filter;
 mod migrate;
 pub mod notifications;
 pub mod obstacles;
+pub mod outbox;
 pub mod reports;
 pub mod seed;
 pub mod seed_reports;

@@ -53,6 +53,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0007_reports.sql"),
         postgres: include_str!("../migrations/postgres/0007_reports.sql"),
     },
+    Step {
+        version: 8,
+        description: "outbox",
+        sqlite: include_str!("../migrations/sqlite/0008_outbox.sql"),
+        postgres: include_str!("../migrations/postgres/0008_outbox.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

@@ -18,7 +18,7 @@ pub struct Notification {
 }
 
 /// Records a notification unless the same one (user, item, kind, day) exists: returns
-/// whether this call created it, so concurrent jobs never notify twice.
+/// its id when this call created it, so concurrent jobs never notify twice.
 pub async fn notify(
     store: &Store,
     unit_id: i64,
@@ -26,11 +26,11 @@ pub async fn notify(
     item_id: i64,
     kind: &str,
     for_date: &str,
-) -> Result<bool> {
+) -> Result<Option<i64>> {
     let mut tx = store.begin().await?;
-    let done = sqlx::query(
+    let created = sqlx::query(
         "INSERT INTO notifications (unit_id, user_id, item_id, kind, for_date, created_at_us) VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (user_id, item_id, kind, for_date) DO NOTHING",
+         ON CONFLICT (user_id, item_id, kind, for_date) DO NOTHING RETURNING id",
     )
     .bind(unit_id)
     .bind(user_id)
@@ -38,10 +38,12 @@ pub async fn notify(
     .bind(kind)
     .bind(for_date)
     .bind(dieuhanh_core::time::now_us())
-    .execute(&mut *tx)
-    .await?;
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|r| r.try_get("id"))
+    .transpose()?;
     tx.commit().await?;
-    Ok(done.rows_affected() == 1)
+    Ok(created)
 }
 
 pub async fn for_user(store: &Store, user_id: i64, limit: i64) -> Result<Vec<Notification>> {

@@ -225,7 +225,7 @@ pub async fn seed_demo_people(
                 account.unit_code
             ))
         })?;
-        crate::users::create(
+        let id = crate::users::create(
             &mut tx,
             &NewUser {
                 unit_id,
@@ -238,6 +238,12 @@ pub async fn seed_demo_people(
             None,
         )
         .await?;
+        // The reserved .invalid domain (RFC 2606): demo mails can never reach anyone.
+        sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+            .bind(format!("{}@demo.dieuhanh.invalid", account.username))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         created += 1;
     }
     let staffed: Vec<_> = units

@@ -25,6 +25,8 @@ pub struct User {
     pub totp_last_step: Option<i64>,
     pub disabled: bool,
     pub created_at_us: i64,
+    /// Where notifications are e-mailed, if the person gave an address.
+    pub email: Option<String>,
 }
 
 /// What lists show about a person.
@@ -42,7 +44,7 @@ pub struct Person {
     pub disabled: bool,
 }
 
-const COLUMNS: &str = "id, unit_id, username, full_name, title, role, password_hash, totp_secret, totp_last_step, disabled, created_at_us";
+const COLUMNS: &str = "id, unit_id, username, full_name, title, role, password_hash, totp_secret, totp_last_step, disabled, created_at_us, email";
 
 fn role(r: &AnyRow) -> Result<Role> {
     let role: String = r.try_get("role")?;
@@ -62,6 +64,7 @@ fn user(r: &AnyRow) -> Result<User> {
         totp_last_step: r.try_get("totp_last_step")?,
         disabled: flag(r.try_get("disabled")?),
         created_at_us: r.try_get("created_at_us")?,
+        email: r.try_get("email")?,
     })
 }
 
@@ -241,6 +244,30 @@ pub async fn set_password(tx: &mut Tx, u: &User, hash: &str, actor: Option<i64>)
         "user.reset_password"
     };
     audit_user(tx, u, actor, action, json!({})).await
+}
+
+/// Sets (Some) or removes (None) the address notifications are e-mailed to.
+pub async fn set_email(
+    tx: &mut Tx,
+    u: &User,
+    email: Option<&str>,
+    actor: Option<i64>,
+) -> Result<()> {
+    exec_user_update(
+        tx,
+        "UPDATE users SET email = $1, updated_at_us = $2 WHERE id = $3",
+        email.map(str::to_string),
+        u.id,
+    )
+    .await?;
+    audit_user(
+        tx,
+        u,
+        actor,
+        "user.set_email",
+        json!({"before": {"email": u.email}, "after": {"email": email}}),
+    )
+    .await
 }
 
 /// Enrols (Some) or removes (None) the encrypted TOTP secret.

@@ -8,6 +8,7 @@ pub mod direction;
 pub mod error;
 pub mod gaps;
 pub mod i18n;
+pub mod mail;
 mod middleware;
 pub mod obstacles;
 pub mod ops;
@@ -202,6 +203,13 @@ pub fn route_table() -> RouteTable {
             SignedIn,
             post(pages::reports::act),
         )
+        .add(
+            "POST",
+            "/account/email",
+            SignedIn,
+            post(pages::account::set_email),
+        )
+        .add("GET", "/admin/outbox", Admin, get(pages::outbox::show))
         .add("GET", "/visits", SignedIn, get(pages::visits::show))
         .add("POST", "/visits", SignedIn, post(pages::visits::log))
         .add(
@@ -522,10 +530,24 @@ pub fn spawn_housekeeping(state: AppState) {
                 Ok(n) => tracing::info!(reports = n, "report obligations opened"),
                 Err(e) => tracing::warn!(error = %e, "opening report periods failed"),
             }
-            match reminders::run_once(&state.store, &state.calendar(), today).await {
+            let config = &state.config;
+            match reminders::run_once(
+                &state.store,
+                &state.calendar(),
+                today,
+                &config.reminder_days,
+                &config.mailer,
+            )
+            .await
+            {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(notifications = n, "reminders and escalations sent"),
                 Err(e) => tracing::warn!(error = %e, "reminder job failed"),
+            }
+            match mail::deliver(&state.store, &config.mailer, 200).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(mails = n, "mails sent"),
+                Err(e) => tracing::warn!(error = %e, "mail delivery failed"),
             }
         }
     });

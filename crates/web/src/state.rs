@@ -28,6 +28,10 @@ pub struct WebConfig {
     /// Header a trusted reverse proxy sets to the client's address (e.g.
     /// `x-forwarded-for`); unset when clients connect directly.
     pub client_ip_header: Option<String>,
+    /// Working days before a deadline on which reminders go out.
+    pub reminder_days: Vec<u32>,
+    /// Where notification mails go (SMTP or the outbox).
+    pub mailer: crate::mail::Mailer,
 }
 
 impl Default for WebConfig {
@@ -42,6 +46,8 @@ impl Default for WebConfig {
             metrics_token: None,
             max_body_bytes: 1024 * 1024,
             client_ip_header: None,
+            reminder_days: crate::reminders::DEFAULT_REMINDER_DAYS.to_vec(),
+            mailer: crate::mail::Mailer::outbox_only("http://127.0.0.1:8080"),
         }
     }
 }

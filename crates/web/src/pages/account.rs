@@ -222,3 +222,43 @@ pub async fn enrol_totp(
     .await;
     respond(&ctx, result)
 }
+
+#[derive(serde::Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Sets or clears the address notifications are mailed to.
+pub async fn set_email(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    PageForm(form): PageForm<EmailForm>,
+) -> Response {
+    let result = async {
+        let user = ctx.require()?.user.clone();
+        let email = form.email.trim();
+        if !email.is_empty() && !crate::mail::valid_address(email) {
+            let error = ctx.t.get("account.bad_email");
+            return page(
+                &state,
+                &ctx,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(error),
+                &user,
+            );
+        }
+        let email = (!email.is_empty()).then_some(email);
+        let mut tx = state.store.begin().await?;
+        users::set_email(&mut tx, &user, email, Some(user.id)).await?;
+        tx.commit()
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?;
+        let user = users::by_id(&state.store, user.id).await?;
+        let message = ctx.t.get("account.email_saved");
+        page(&state, &ctx, StatusCode::OK, Some(message), None, &user)
+    }
+    .await;
+    respond(&ctx, result)
+}

@@ -42,11 +42,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Response {
                         "inbox.reminder"
                     })
                     .to_string(),
-                link: if n.item_kind == "obstacle" {
-                    format!("/obstacles/{}", n.item_id)
-                } else {
-                    format!("/tasks/{}", n.item_id)
-                },
+                link: format!("/{}/{}", super::item_path(&n.item_kind), n.item_id),
                 title: n.item_title,
                 unit: n.unit_name,
                 due: ctx.t.fill(

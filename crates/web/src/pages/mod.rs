@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod login;
 pub mod map;
 pub mod obstacles;
+pub mod outbox;
 pub mod people;
 pub mod reports;
 pub mod routes_admin;
@@ -99,6 +100,15 @@ pub fn error_page(ctx: &PageCtx, status: StatusCode, key: &'static str) -> Respo
             message: ctx.t.get(key),
         },
     )
+}
+
+/// The first segment of the page of a work item of `kind`.
+pub fn item_path(kind: &str) -> &'static str {
+    match kind {
+        "obstacle" => "obstacles",
+        "report" => "reports",
+        _ => "tasks",
+    }
 }
 
 /// An Excel workbook to download.
