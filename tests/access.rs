@@ -26,11 +26,14 @@ struct Samples {
     obstacle: i64,
     report_template: i64,
     report: i64,
+    file: i64,
 }
 
 /// Path parameters get values that point into the protected unit.
 fn concrete(path: &str, ids: &Samples) -> String {
-    let id = if path.contains("/reports/templates/") || path.contains("/report-templates/") {
+    let id = if path.contains("/files/{id}") {
+        ids.file
+    } else if path.contains("/reports/templates/") || path.contains("/report-templates/") {
         ids.report_template
     } else if path.contains("/reports/") {
         ids.report
@@ -200,7 +203,25 @@ async fn nobody_outside_a_unit_sees_or_changes_its_records() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
+    // Evidence on the protected unit's task naming the marker.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(format!("Người liên hệ: {MARKER}").into_bytes())
+            .file_name("lien-he.txt"),
+    );
+    let uploaded: serde_json::Value = client
+        .post(app.url(&format!("/api/v1/tasks/{task}/files")))
+        .bearer_auth(&ward_leader)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let file = uploaded["id"].as_i64().expect("file uploaded");
     let ids = Samples {
+        file,
         report_template,
         report,
         officer: officer.id,

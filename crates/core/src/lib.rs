@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod files;
 pub mod geography;
 pub mod lunar;
 pub mod org;

@@ -25,6 +25,8 @@ pub struct NewDirective<'a> {
     pub created_by: i64,
     /// The accountable units, one task each.
     pub unit_ids: &'a [i64],
+    /// Units that co-operate on every task (a task's own lead unit is skipped).
+    pub cooperator_ids: &'a [i64],
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -184,8 +186,84 @@ pub async fn create_directive(
             },
         )
         .await?;
+        let cooperators: Vec<i64> = new
+            .cooperator_ids
+            .iter()
+            .copied()
+            .filter(|c| *c != unit_id)
+            .collect();
+        add_cooperators(tx, item_id, &cooperators, new.created_by).await?;
     }
     Ok(id)
+}
+
+/// Records the units that co-operate on an item; each learns of it in its own trail.
+pub async fn add_cooperators(
+    tx: &mut Tx,
+    item_id: i64,
+    unit_ids: &[i64],
+    actor: i64,
+) -> Result<()> {
+    for &unit_id in unit_ids {
+        sqlx::query(
+            "INSERT INTO item_cooperators (item_id, unit_id) VALUES ($1, $2) ON CONFLICT (item_id, unit_id) DO NOTHING",
+        )
+        .bind(item_id)
+        .bind(unit_id)
+        .execute(&mut **tx)
+        .await?;
+        append(
+            tx,
+            AuditEvent {
+                unit_id,
+                actor_id: Some(actor),
+                entity: "task",
+                entity_id: item_id.to_string(),
+                action: "task.cooperate",
+                summary: json!({"after": {"item": item_id}}),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The units co-operating on an item: (id, code, name).
+pub async fn cooperators(store: &Store, item_id: i64) -> Result<Vec<(i64, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.code, u.name FROM item_cooperators c JOIN units u ON u.id = c.unit_id \
+         WHERE c.item_id = $1 ORDER BY u.name",
+    )
+    .bind(item_id)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("code")?, r.try_get("name")?)))
+        .collect()
+}
+
+pub async fn is_cooperator(store: &Store, item_id: i64, unit_id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query("SELECT 1 AS x FROM item_cooperators WHERE item_id = $1 AND unit_id = $2")
+            .bind(item_id)
+            .bind(unit_id)
+            .fetch_optional(store.reader())
+            .await?
+            .is_some(),
+    )
+}
+
+/// Whether `unit_id` leads or co-operates on a task of the directive.
+pub async fn unit_has_task_of(store: &Store, directive_id: i64, unit_id: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 AS x FROM work_items w WHERE w.directive_id = $1 AND (w.unit_id = $2 OR EXISTS \
+         (SELECT 1 FROM item_cooperators c WHERE c.item_id = w.id AND c.unit_id = $2)) LIMIT 1",
+    )
+    .bind(directive_id)
+    .bind(unit_id)
+    .fetch_optional(store.reader())
+    .await?
+    .is_some())
 }
 
 /// A new work item of any kind, in its initial state.
@@ -394,7 +472,7 @@ pub async fn item(store: &Store, id: i64) -> Result<WorkItem> {
 /// Which items to list.
 #[derive(Debug, Clone, Default)]
 pub struct ItemQuery {
-    /// Items of this accountable unit, or issued by it.
+    /// Items of this accountable unit, issued by it, or that it co-operates on.
     pub involving_unit: Option<i64>,
     pub directive_id: Option<i64>,
     pub open_only: bool,
@@ -406,7 +484,8 @@ pub async fn items(store: &Store, query: &ItemQuery, page: Page) -> Result<(Vec<
     let mut f = Filter::default();
     if let Some(unit) = query.involving_unit {
         f.and(
-            "(w.unit_id = {0} OR w.issuer_unit_id = {0})",
+            "(w.unit_id = {0} OR w.issuer_unit_id = {0} OR EXISTS \
+             (SELECT 1 FROM item_cooperators c WHERE c.item_id = w.id AND c.unit_id = {0}))",
             vec![Value::Int(unit)],
         );
     }

@@ -5,6 +5,7 @@
 //! the sqlx `Any` driver (i64, f64, text); the few places that differ switch on
 //! [`Dialect`]. Migrations are kept per dialect, in step, in `migrations/`.
 
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod direction;

@@ -59,6 +59,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0008_outbox.sql"),
         postgres: include_str!("../migrations/postgres/0008_outbox.sql"),
     },
+    Step {
+        version: 9,
+        description: "attachments",
+        sqlite: include_str!("../migrations/sqlite/0009_attachments.sql"),
+        postgres: include_str!("../migrations/postgres/0009_attachments.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

@@ -329,6 +329,8 @@ pub async fn seed_demo_direction(store: &Store, today: jiff::civil::Date) -> Res
         doc_date: jiff::civil::Date,
         due: jiff::civil::Date,
         every: usize,
+        /// Departments co-operating on every task.
+        cooperators: &'static [&'static str],
     }
     let plans = [
         Plan {
@@ -338,6 +340,7 @@ pub async fn seed_demo_direction(store: &Store, today: jiff::civil::Date) -> Res
             doc_date: by_days(today, -25),
             due: shift(10),
             every: 1,
+            cooperators: &["so-nong-nghiep-va-moi-truong"],
         },
         Plan {
             doc: "4510/UBND-VX",
@@ -346,6 +349,7 @@ pub async fn seed_demo_direction(store: &Store, today: jiff::civil::Date) -> Res
             doc_date: by_days(today, -40),
             due: by_days(today, -5),
             every: 4,
+            cooperators: &["so-cong-thuong"],
         },
         Plan {
             doc: "4902/UBND-NCPC",
@@ -354,11 +358,18 @@ pub async fn seed_demo_direction(store: &Store, today: jiff::civil::Date) -> Res
             doc_date: by_days(today, -7),
             due: shift(2),
             every: 1,
+            cooperators: &[],
         },
     ];
     let mut tasks = 0;
     for plan in &plans {
         let chosen: Vec<i64> = units.iter().step_by(plan.every).map(|u| u.id).collect();
+        let mut cooperator_ids = Vec::new();
+        for code in plan.cooperators {
+            if let Ok(u) = crate::units::by_code(store, code).await {
+                cooperator_ids.push(u.id);
+            }
+        }
         let (doc_date, due) = (plan.doc_date.to_string(), plan.due.to_string());
         let mut tx = store.begin().await?;
         let id = crate::direction::create_directive(
@@ -374,6 +385,7 @@ pub async fn seed_demo_direction(store: &Store, today: jiff::civil::Date) -> Res
                 priority: "high",
                 created_by: leader.id,
                 unit_ids: &chosen,
+                cooperator_ids: &cooperator_ids,
             },
             TASK.initial,
         )

@@ -82,6 +82,12 @@ impl DirectionError {
             "invalid_assignee" => "direction.err.assignee",
             "invalid_due_date" => "direction.err.due_date",
             "invalid_note" => "direction.err.note",
+            "invalid_cooperators" => "direction.err.cooperators",
+            "item_closed" => "files.err.closed",
+            "file_empty" => "files.err.empty",
+            "file_too_large" => "files.err.too_large",
+            "file_name" => "files.err.name",
+            "file_kind" => "files.err.kind",
             "invalid_frequency" => "reports.err.frequency",
             "invalid_period_system" => "reports.err.period_system",
             "invalid_due_working_days" => "reports.err.due_working_days",
@@ -141,6 +147,8 @@ pub struct DirectiveInput {
     pub priority: String,
     /// Unit codes, or `all` for every communal unit.
     pub units: Vec<String>,
+    /// Codes of units that co-operate on every task (not the lead unit).
+    pub cooperators: Vec<String>,
 }
 
 fn text(value: &str, max: usize, code: &'static str) -> Result<String, DirectionError> {
@@ -213,6 +221,24 @@ pub async fn issue(
     if unit_ids.is_empty() {
         return Err(DirectionError::Invalid("invalid_units"));
     }
+    let mut cooperator_ids: Vec<i64> = Vec::new();
+    for code in input
+        .cooperators
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+    {
+        let unit = all
+            .iter()
+            .find(|u| u.code == code && !u.kind.is_provincial())
+            .ok_or(DirectionError::Invalid("invalid_cooperators"))?;
+        cooperator_ids.push(unit.id);
+    }
+    cooperator_ids.sort_unstable();
+    cooperator_ids.dedup();
+    if cooperator_ids.len() > 50 {
+        return Err(DirectionError::Invalid("invalid_cooperators"));
+    }
     let (doc_date, due) = (doc_date.to_string(), due.to_string());
     let mut tx = state.store.begin().await?;
     let id = direction::create_directive(
@@ -228,6 +254,7 @@ pub async fn issue(
             priority,
             created_by: principal.user_id,
             unit_ids: &unit_ids,
+            cooperator_ids: &cooperator_ids,
         },
         TASK.initial,
     )
@@ -255,7 +282,13 @@ pub async fn visible_item(
     let scope = work_scope(principal)?;
     let item = direction::item(&state.store, id).await?;
     match scope {
-        Some(u) if item.unit_id != u && item.issuer_unit_id != u => Err(DirectionError::NotFound),
+        Some(u)
+            if item.unit_id != u
+                && item.issuer_unit_id != u
+                && !direction::is_cooperator(&state.store, id, u).await? =>
+        {
+            Err(DirectionError::NotFound)
+        }
         _ => Ok(item),
     }
 }

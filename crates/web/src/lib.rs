@@ -2,6 +2,7 @@
 //! document, sessions and the security layers around them.
 
 pub mod api;
+pub mod attachments;
 pub mod auth;
 pub mod cockpit;
 pub mod direction;
@@ -151,6 +152,25 @@ pub fn route_table() -> RouteTable {
             SignedIn,
             post(pages::inbox::mark_read),
         )
+        .add(
+            "POST",
+            "/tasks/{id}/files",
+            SignedIn,
+            post(pages::files::to_task).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .add(
+            "POST",
+            "/obstacles/{id}/files",
+            SignedIn,
+            post(pages::files::to_obstacle).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .add(
+            "POST",
+            "/directives/{id}/files",
+            SignedIn,
+            post(pages::files::to_directive).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .add("GET", "/files/{id}", SignedIn, get(pages::files::download))
         .add("GET", "/obstacles", SignedIn, get(pages::obstacles::list))
         .add(
             "POST",
@@ -364,6 +384,30 @@ pub fn route_table() -> RouteTable {
             get(api::inbox::list),
         )
         .add(
+            "POST",
+            "/api/v1/tasks/{id}/files",
+            SignedIn,
+            post(api::files::to_task).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .add(
+            "POST",
+            "/api/v1/obstacles/{id}/files",
+            SignedIn,
+            post(api::files::to_obstacle).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .add(
+            "POST",
+            "/api/v1/directives/{id}/files",
+            SignedIn,
+            post(api::files::to_directive).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .add(
+            "GET",
+            "/api/v1/files/{id}",
+            SignedIn,
+            get(api::files::download),
+        )
+        .add(
             "GET",
             "/api/v1/report-templates",
             SignedIn,
@@ -507,6 +551,9 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
     )
         .into_response()
 }
+
+/// Largest upload request: one file of the largest accepted size and the form around it.
+pub const UPLOAD_BODY_BYTES: usize = dieuhanh_core::files::MAX_FILE_BYTES + 64 * 1024;
 
 /// Background upkeep: forget idle throttle keys, purge expired sessions, open the
 /// current period's report obligations, send reminders and escalations.

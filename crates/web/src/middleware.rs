@@ -56,12 +56,19 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         .get(csrf::HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let limit = state.config.max_body_bytes;
+        .unwrap_or("")
+        .to_string();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_multipart = content_type.starts_with("multipart/form-data");
+    let limit = if is_multipart {
+        crate::UPLOAD_BODY_BYTES
+    } else {
+        state.config.max_body_bytes
+    };
     let bytes = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
@@ -71,13 +78,12 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
             return error_page(&ctx, StatusCode::PAYLOAD_TOO_LARGE, "error.too_large");
         }
     };
-    let presented = from_header.or_else(|| {
-        if is_form {
-            csrf::from_form_body(&bytes)
-        } else {
-            None
-        }
-    });
+    let presented = match from_header {
+        Some(token) => Some(token),
+        None if is_form => csrf::from_form_body(&bytes),
+        None if is_multipart => multipart_token(&content_type, bytes.clone()).await,
+        None => None,
+    };
     let valid = !cross_site && presented.is_some_and(|t| csrf::verify(&state.keys, &binding, &t));
     if !valid {
         let ctx = PageCtx::from_request_parts(&mut parts, &state)
@@ -87,6 +93,24 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The `csrf` field of a multipart form (file uploads), read from the buffered body.
+async fn multipart_token(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
+    use axum::extract::FromRequest;
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(bytes))
+        .ok()?;
+    let mut form = axum::extract::Multipart::from_request(request, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Counts requests and their latency per route template and status.

@@ -70,6 +70,16 @@ fn invalid_message(code: &str) -> &'static str {
         "invalid_period" => "period must be a period key of this template, e.g. 2026-M11",
         "report_not_open" => "the report has been submitted; values can no longer change",
         "report_incomplete" => "every field must have a value before the report is submitted",
+        "invalid_cooperators" => {
+            "cooperating_units must list codes of wards, communes, special zones or departments (at most 50)"
+        }
+        "item_closed" => "files can be attached only while the item is open",
+        "file_empty" => "the file is empty",
+        "file_too_large" => "the file is larger than 10 MiB",
+        "file_name" => "the file needs a name (at most 200 characters)",
+        "file_kind" => {
+            "accepted files: pdf, doc, docx, xls, xlsx, odt, ods, jpg, jpeg, png, txt, csv"
+        }
         _ => "invalid input",
     }
 }
@@ -93,6 +103,9 @@ pub struct NewDirectiveRequest {
     pub priority: Option<String>,
     /// Accountable unit codes, or `["all"]` for every ward, commune and special zone.
     pub units: Vec<String>,
+    /// Codes of units (e.g. departments) that co-operate on every task.
+    #[serde(default)]
+    pub cooperating_units: Vec<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -118,6 +131,7 @@ pub async fn create(
         due_working_days: req.due_working_days,
         priority: req.priority.unwrap_or_default(),
         units: req.units,
+        cooperators: req.cooperating_units,
     };
     let (id, tasks) = service::issue(&state, &caller.principal(), &input).await?;
     Ok((

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cockpit;
 pub mod direction;
 pub mod extract;
+pub mod files;
 pub mod inbox;
 pub mod obstacles;
 pub mod openapi;

@@ -13,6 +13,7 @@ use dieuhanh_core::paging::Page;
 use dieuhanh_core::policy::{self, Action};
 use dieuhanh_core::time::format_civil_date;
 use dieuhanh_core::workflow::{self, TASK};
+use dieuhanh_store::attachments::Owner;
 use dieuhanh_store::direction::{self, Directive, ItemQuery, WorkItem};
 
 impl From<DirectionError> for PageError {
@@ -84,6 +85,8 @@ pub struct DirectiveFormData {
     pub due_date: String,
     pub priority: String,
     pub units: String,
+    pub due_working_days: String,
+    pub cooperators: String,
 }
 
 #[derive(Template)]
@@ -194,6 +197,10 @@ pub struct IssueForm {
     priority: String,
     #[serde(default)]
     units: String,
+    #[serde(default)]
+    due_working_days: String,
+    #[serde(default)]
+    cooperators: String,
 }
 
 pub async fn issue(
@@ -210,10 +217,18 @@ pub async fn issue(
             title: form.title.clone(),
             summary: form.summary.clone(),
             due_date: form.due_date.clone(),
-            due_working_days: None,
+            // Not a number of days: the service's check names the deadline as invalid.
+            due_working_days: Some(form.due_working_days.trim())
+                .filter(|d| !d.is_empty())
+                .map(|d| d.parse().unwrap_or(0)),
             priority: form.priority.clone(),
             units: form
                 .units
+                .split([',', ' ', ';', '\n'])
+                .map(str::to_string)
+                .collect(),
+            cooperators: form
+                .cooperators
                 .split([',', ' ', ';', '\n'])
                 .map(str::to_string)
                 .collect(),
@@ -242,6 +257,8 @@ pub async fn issue(
                     due_date: form.due_date,
                     priority: form.priority,
                     units: form.units,
+                    due_working_days: form.due_working_days,
+                    cooperators: form.cooperators,
                 };
                 let message = ctx.t.get(e.message_key()).to_string();
                 directives_page(
@@ -269,6 +286,9 @@ struct DirectivePage<'a> {
     due_date: String,
     counts: Vec<(String, i64, &'static str)>,
     tasks: Vec<TaskRow>,
+    files: Vec<super::files::FileRow>,
+    can_attach: bool,
+    files_action: String,
 }
 
 pub async fn directive(
@@ -328,6 +348,10 @@ pub async fn directive(
                 ctx: &ctx,
                 doc_date: format_civil_date(&d.doc_date),
                 due_date: format_civil_date(&d.due_date),
+                files: super::files::rows(&state, Owner::Directive(d.id)).await?,
+                can_attach: d.unit_id == principal.unit_id
+                    && policy::allows_global(&principal, policy::Action::IssueDirective),
+                files_action: format!("/directives/{}/files", d.id),
                 d,
                 counts,
                 tasks,
@@ -399,6 +423,11 @@ struct TaskPage<'a> {
     events: Vec<(String, String, String, String)>,
     actions: Vec<(String, String)>,
     officials: Vec<(String, String)>,
+    cooperators: Vec<String>,
+    files: Vec<super::files::FileRow>,
+    directive_files: Vec<super::files::FileRow>,
+    can_attach: bool,
+    files_action: String,
     message: Option<String>,
     error: Option<String>,
 }
@@ -442,6 +471,14 @@ async fn task_page(
     };
     let events = history(state, ctx, item.id, "task_action").await?;
     let priority = ctx.label("priority", &item.priority);
+    let cooperating = direction::cooperators(&state.store, item.id).await?;
+    let can_attach = item.closed_on.is_none()
+        && (!relations.is_empty() || cooperating.iter().any(|c| c.0 == principal.unit_id));
+    let files = super::files::rows(state, Owner::Item(item.id)).await?;
+    let directive_files = match item.directive_id {
+        Some(d) => super::files::rows(state, Owner::Directive(d)).await?,
+        None => Vec::new(),
+    };
     let t = task_row(state, ctx, &item);
     Ok(render(
         status,
@@ -452,6 +489,11 @@ async fn task_page(
             events,
             actions,
             officials,
+            cooperators: cooperating.into_iter().map(|c| c.2).collect(),
+            files,
+            directive_files,
+            can_attach,
+            files_action: format!("/tasks/{}/files", item.id),
             message,
             error,
         },

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cockpit;
 pub mod direction;
+pub mod files;
 pub mod gaps;
 pub mod home;
 pub mod inbox;

@@ -196,6 +196,9 @@ struct DetailPage<'a> {
     answer: String,
     events: Vec<(String, String, String, String)>,
     actions: Vec<(String, String)>,
+    files: Vec<super::files::FileRow>,
+    can_attach: bool,
+    files_action: String,
     message: Option<String>,
     error: Option<String>,
 }
@@ -240,6 +243,10 @@ async fn detail_page(
             answer: details.answer,
             events,
             actions,
+            files: super::files::rows(state, dieuhanh_store::attachments::Owner::Item(item.id))
+                .await?,
+            can_attach: item.closed_on.is_none() && !relations.is_empty(),
+            files_action: format!("/obstacles/{}/files", item.id),
             message,
             error,
         },
