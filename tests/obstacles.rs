@@ -311,3 +311,53 @@ async fn an_administrator_routes_a_new_domain() {
     let officer = app.signed_in("benthanh.lanhdao").await;
     assert_eq!(app.get(&officer, "/admin/routes").await.0, 403);
 }
+
+#[tokio::test]
+async fn an_obstacle_can_name_the_task_it_blocks_but_only_the_units_own() {
+    let app = TestApp::spawn().await;
+    let city = app.token("lanhdao").await;
+    let directive = json!({"doc_number": "12/UBND", "doc_date": common::day(-2), "signer": "L",
+        "title": "Cấp giấy chứng nhận tồn đọng", "due_working_days": 15, "units": ["26743", "26740"]});
+    let (status, created) = app.api_post(&city, "/api/v1/directives", directive).await;
+    assert_eq!(status, 201);
+    let (_, tasks) = app
+        .api_get(
+            Some(&city),
+            &format!("/api/v1/tasks?directive={}", created["id"]),
+        )
+        .await;
+    let task_of = |code: &str| {
+        tasks["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["unit_code"] == code)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (mine, theirs) = (task_of("26743"), task_of("26740"));
+    let ward = app.token("benthanh.lanhdao").await;
+    let raise = |task: i64| json!({"domain": "đất đai", "title": "Thiếu hướng dẫn xác định nguồn gốc đất", "task_id": task});
+    let (status, b) = app
+        .api_post(&ward, "/api/v1/obstacles", raise(theirs))
+        .await;
+    assert_eq!(
+        (status, b["error"]["code"].as_str()),
+        (400, Some("invalid_task"))
+    );
+    let (status, o) = app.api_post(&ward, "/api/v1/obstacles", raise(mine)).await;
+    assert_eq!(status, 201, "{o}");
+    assert_eq!(o["task_id"], mine);
+
+    let browser = app.signed_in("benthanh.lanhdao").await;
+    let (_, html) = app.get(&browser, &format!("/tasks/{mine}")).await;
+    assert!(html.contains(&format!("/obstacles?task={mine}")));
+    let (_, html) = app.get(&browser, &format!("/obstacles?task={mine}")).await;
+    assert!(
+        html.contains("Vướng mắc khi thực hiện nhiệm vụ:")
+            && html.contains("Cấp giấy chứng nhận tồn đọng")
+    );
+    let (_, html) = app.get(&browser, &format!("/obstacles/{}", o["id"])).await;
+    assert!(html.contains(&format!("href=\"/tasks/{mine}\"")));
+}

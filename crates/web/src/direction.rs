@@ -83,6 +83,7 @@ impl DirectionError {
             "invalid_due_date" => "direction.err.due_date",
             "invalid_note" => "direction.err.note",
             "invalid_cooperators" => "direction.err.cooperators",
+            "invalid_task" => "obstacles.err.task",
             "item_closed" => "files.err.closed",
             "file_empty" => "files.err.empty",
             "file_too_large" => "files.err.too_large",

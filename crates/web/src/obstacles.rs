@@ -30,6 +30,9 @@ pub struct ObstacleInput {
     pub domain: String,
     pub title: String,
     pub description: String,
+    /// A task the obstacle stands in the way of: one the raising unit leads or
+    /// co-operates on.
+    pub task_id: Option<i64>,
 }
 
 pub async fn raise(
@@ -64,6 +67,17 @@ pub async fn raise(
     if department == principal.unit_id {
         return Err(DirectionError::Invalid("invalid_domain"));
     }
+    if let Some(task_id) = input.task_id {
+        let task = crate::direction::visible_of_kind(state, principal, task_id, "task")
+            .await
+            .map_err(|_| DirectionError::Invalid("invalid_task"))?;
+        let involved = task.unit_id == principal.unit_id
+            || dieuhanh_store::direction::is_cooperator(&state.store, task_id, principal.unit_id)
+                .await?;
+        if !involved {
+            return Err(DirectionError::Invalid("invalid_task"));
+        }
+    }
     let due = state
         .calendar()
         .add_working_days(today(), answer_days(state).await)?
@@ -79,7 +93,7 @@ pub async fn raise(
             description,
             due_date: &due,
             routed,
-            task_id: None,
+            task_id: input.task_id,
             created_by: principal.user_id,
         },
         OBSTACLE.initial,

@@ -73,6 +73,7 @@ fn invalid_message(code: &str) -> &'static str {
         "invalid_cooperators" => {
             "cooperating_units must list codes of wards, communes, special zones or departments (at most 50)"
         }
+        "invalid_task" => "task_id must be a task your unit leads or co-operates on",
         "item_closed" => "files can be attached only while the item is open",
         "file_empty" => "the file is empty",
         "file_too_large" => "the file is larger than 10 MiB",

@@ -49,6 +49,9 @@ pub struct NewObstacleRequest {
     pub title: String,
     #[serde(default)]
     pub description: String,
+    /// The task this obstacle stands in the way of (one the raising unit leads or
+    /// co-operates on).
+    pub task_id: Option<i64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -59,6 +62,8 @@ pub struct ObstacleDto {
     /// Whether a route matched the domain.
     pub routed: bool,
     pub answer: String,
+    /// The related task, if any.
+    pub task_id: Option<i64>,
 }
 
 async fn obstacle_dto(
@@ -71,6 +76,7 @@ async fn obstacle_dto(
         domain: d.domain,
         routed: d.routed,
         answer: d.answer,
+        task_id: d.task_id,
     })
 }
 
@@ -85,6 +91,7 @@ pub async fn create(
         domain: req.domain.unwrap_or_default(),
         title: req.title,
         description: req.description,
+        task_id: req.task_id,
     };
     let id = obstacles::raise(&state, &caller.principal(), &input).await?;
     let item = direction::item(&state.store, id).await?;

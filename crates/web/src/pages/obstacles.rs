@@ -68,6 +68,8 @@ struct ListPage<'a> {
     can_raise: bool,
     domains: Vec<(String, String)>,
     answer_days: String,
+    /// The task the new obstacle is about: (id, title).
+    task: Option<(i64, String)>,
     message: Option<String>,
     error: Option<String>,
 }
@@ -76,12 +78,16 @@ struct ListPage<'a> {
 pub struct Params {
     #[serde(default)]
     q: String,
+    /// Raise an obstacle about this task (the task page links here).
+    task: Option<i64>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn list_page(
     state: &AppState,
     ctx: &PageCtx,
     q: String,
+    task: Option<i64>,
     status: StatusCode,
     message: Option<String>,
     error: Option<String>,
@@ -116,6 +122,13 @@ async fn list_page(
         can_raise: principal.role.is_official(),
         domains,
         answer_days: obstacles::answer_days(state).await.to_string(),
+        task: match task {
+            Some(id) => service::visible_of_kind(state, &principal, id, "task")
+                .await
+                .ok()
+                .map(|t| (t.id, t.title)),
+            None => None,
+        },
         message,
         error,
     };
@@ -129,7 +142,16 @@ pub async fn list(
 ) -> Response {
     respond(
         &ctx,
-        list_page(&state, &ctx, params.q, StatusCode::OK, None, None).await,
+        list_page(
+            &state,
+            &ctx,
+            params.q,
+            params.task,
+            StatusCode::OK,
+            None,
+            None,
+        )
+        .await,
     )
 }
 
@@ -141,6 +163,9 @@ pub struct RaiseForm {
     title: String,
     #[serde(default)]
     description: String,
+    /// The related task (from the task page's link), or empty.
+    #[serde(default)]
+    task_id: String,
 }
 
 pub async fn raise(
@@ -154,13 +179,16 @@ pub async fn raise(
             domain: form.domain,
             title: form.title,
             description: form.description,
+            task_id: form.task_id.trim().parse().ok(),
         };
+        let task_id = input.task_id;
         match obstacles::raise(&state, &principal, &input).await {
             Ok(_) => {
                 list_page(
                     &state,
                     &ctx,
                     String::new(),
+                    None,
                     StatusCode::OK,
                     Some(ctx.t.get("obstacles.sent").to_string()),
                     None,
@@ -173,6 +201,7 @@ pub async fn raise(
                     &state,
                     &ctx,
                     String::new(),
+                    task_id,
                     StatusCode::BAD_REQUEST,
                     None,
                     Some(ctx.t.get(e.message_key()).to_string()),
@@ -192,6 +221,8 @@ struct DetailPage<'a> {
     o: Row,
     domain: String,
     routed: bool,
+    /// The related task, when the viewer may open it: (id, title).
+    task: Option<(i64, String)>,
     description: String,
     answer: String,
     events: Vec<(String, String, String, String)>,
@@ -239,6 +270,13 @@ async fn detail_page(
             o,
             domain,
             routed: details.routed,
+            task: match details.task_id {
+                Some(id) => service::visible_of_kind(state, &principal, id, "task")
+                    .await
+                    .ok()
+                    .map(|t| (t.id, t.title)),
+                None => None,
+            },
             description: details.description,
             answer: details.answer,
             events,
