@@ -375,3 +375,90 @@ async fn a_directive_to_all_units_is_worked_by_a_ward_and_followed_by_the_city()
     );
     c.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_monthly_report_is_defined_filled_submitted_and_totalled() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn().await;
+    let c = &driver.client;
+
+    // The city defines a monthly report every unit owes.
+    sign_in(c, &app, "lanhdao").await;
+    c.goto(&app.url("/reports")).await.unwrap();
+    fill(c, "r-title", "Báo cáo phát triển đảng viên").await;
+    fill(
+        c,
+        "r-fields",
+        "dang_vien_moi | Đảng viên mới kết nạp | number | người\nnhan_xet | Nhận xét | text",
+    )
+    .await;
+    fill(c, "r-units", "all").await;
+    submit_and_wait(c, "form[action='/reports']", "168").await;
+    sign_out(c).await;
+
+    // The ward's officer drafts it, writing the number the Vietnamese way.
+    sign_in(c, &app, "benthanh.canbo").await;
+    c.goto(&app.url("/reports")).await.unwrap();
+    c.find(Locator::Css(
+        "table.grid a[href^='/reports/']:not([href^='/reports/templates'])",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::Id("f-dang_vien_moi"))
+        .await
+        .unwrap();
+    fill(c, "f-dang_vien_moi", "1.234,5").await;
+    fill(c, "f-nhan_xet", "Vượt kế hoạch").await;
+    submit_and_wait(c, "form.report-form", "Đã lưu số liệu.").await;
+    sign_out(c).await;
+
+    // The ward leader submits it.
+    sign_in(c, &app, "benthanh.lanhdao").await;
+    c.goto(&app.url("/reports")).await.unwrap();
+    c.find(Locator::Css(
+        "table.grid a[href^='/reports/']:not([href^='/reports/templates'])",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::Css("button[value=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..50 {
+        if c.source().await.unwrap().contains("Đã gửi báo cáo.") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(c.source().await.unwrap().contains("Đã gửi báo cáo."));
+    sign_out(c).await;
+
+    // The city reads the total and which units are still to report.
+    sign_in(c, &app, "lanhdao").await;
+    c.goto(&app.url("/reports")).await.unwrap();
+    c.find(Locator::LinkText("Báo cáo phát triển đảng viên"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("ul.figures"))
+        .await
+        .unwrap();
+    let totals = text_of(c, "table.grid").await;
+    assert!(totals.contains("1.234,5"), "{totals}");
+    let figures = text_of(c, "ul.figures").await;
+    assert!(figures.contains("168"), "{figures}");
+    c.clone().close().await.unwrap();
+}
