@@ -361,3 +361,56 @@ async fn an_obstacle_can_name_the_task_it_blocks_but_only_the_units_own() {
     let (_, html) = app.get(&browser, &format!("/obstacles/{}", o["id"])).await;
     assert!(html.contains(&format!("href=\"/tasks/{mine}\"")));
 }
+
+#[tokio::test]
+async fn an_administrator_sets_the_answering_term_and_new_obstacles_follow_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let audit_before = app.audit_count().await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/terms",
+            "/admin/terms",
+            &[("obstacle_answer_days", "0"), ("visit_interval_days", "30")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r.text().await.unwrap().contains("nhập số từ 1 đến 60"));
+    assert_eq!(app.audit_count().await, audit_before);
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/terms",
+            "/admin/terms",
+            &[
+                ("obstacle_answer_days", "10"),
+                ("visit_interval_days", "45"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(app.audit_count().await >= audit_before + 2);
+    let officer = app.signed_in("benthanh.canbo").await;
+    let (status, _) = app.get(&officer, "/admin/terms").await;
+    assert_eq!(status, 403);
+
+    let ward = app.token("benthanh.lanhdao").await;
+    let (_, o) = app
+        .api_post(
+            &ward,
+            "/api/v1/obstacles",
+            json!({"domain": "đất đai", "title": "Hỏi về thời hạn"}),
+        )
+        .await;
+    let (_, due) = app
+        .api_get(
+            None,
+            &format!(
+                "/api/v1/calendar/add-working-days?from={}&days=10",
+                common::day(0)
+            ),
+        )
+        .await;
+    assert_eq!(o["due_date"], due["due"]);
+}

@@ -469,6 +469,101 @@ mod tests {
         }
     }
 
+    /// Checks every (state, action, relation) of a kind against a table of the allowed
+    /// ones written out independently of the declaration: each allowed one leads to the
+    /// stated state, every other is refused.
+    fn check_table(kind: &KindSpec, allowed: &[(&str, &str, Relation, &str)]) {
+        use Relation::*;
+        let all = [
+            Issuer,
+            IssuerOfficial,
+            OwnerLeader,
+            OwnerOfficial,
+            Assignee,
+            Cooperator,
+        ];
+        for state in kind.states.iter().map(|s| s.name) {
+            for action in kind.actions.iter().map(|a| a.name) {
+                for who in all {
+                    let got = kind.apply(state, action, &[who], Some("Lý do"));
+                    match allowed
+                        .iter()
+                        .find(|a| (a.0, a.1, a.2) == (state, action, who))
+                    {
+                        Some(a) => {
+                            assert_eq!(got.map(|t| t.to), Ok(a.3), "{state} {action} {who:?}")
+                        }
+                        None => assert!(got.is_err(), "{} {state} {action} {who:?}", kind.kind),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_task_transition_by_every_relation() {
+        use Relation::*;
+        let mut allowed = Vec::new();
+        for from in ["received", "in_progress"] {
+            allowed.push((from, "assign", OwnerLeader, "in_progress"));
+            for who in [OwnerLeader, Assignee] {
+                allowed.push((from, "report_progress", who, "in_progress"));
+                allowed.push((from, "request_extension", who, "extension_requested"));
+            }
+        }
+        for who in [OwnerLeader, Assignee] {
+            allowed.push((
+                "in_progress",
+                "request_completion",
+                who,
+                "completion_requested",
+            ));
+        }
+        allowed.push((
+            "extension_requested",
+            "grant_extension",
+            Issuer,
+            "in_progress",
+        ));
+        allowed.push((
+            "extension_requested",
+            "refuse_extension",
+            Issuer,
+            "in_progress",
+        ));
+        allowed.push(("completion_requested", "accept_completion", Issuer, "done"));
+        allowed.push((
+            "completion_requested",
+            "reject_completion",
+            Issuer,
+            "in_progress",
+        ));
+        for from in [
+            "received",
+            "in_progress",
+            "extension_requested",
+            "completion_requested",
+        ] {
+            allowed.push((from, "cancel", Issuer, "cancelled"));
+        }
+        check_table(&TASK, &allowed);
+    }
+
+    #[test]
+    fn every_obstacle_transition_by_every_relation() {
+        use Relation::*;
+        check_table(
+            &OBSTACLE,
+            &[
+                ("submitted", "answer", OwnerLeader, "answered"),
+                ("submitted", "answer", OwnerOfficial, "answered"),
+                ("answered", "accept", IssuerOfficial, "accepted"),
+                ("answered", "reopen", IssuerOfficial, "submitted"),
+                ("submitted", "withdraw", IssuerOfficial, "withdrawn"),
+            ],
+        );
+    }
+
     #[test]
     fn a_report_is_submitted_by_the_unit_leader_and_accepted_or_returned_by_the_issuer() {
         use Relation::*;

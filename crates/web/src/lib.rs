@@ -230,6 +230,18 @@ pub fn route_table() -> RouteTable {
             post(pages::account::set_email),
         )
         .add("GET", "/admin/outbox", Admin, get(pages::outbox::show))
+        .add(
+            "GET",
+            "/admin/terms",
+            Admin,
+            get(pages::settings_admin::show),
+        )
+        .add(
+            "POST",
+            "/admin/terms",
+            Admin,
+            post(pages::settings_admin::save),
+        )
         .add("GET", "/visits", SignedIn, get(pages::visits::show))
         .add("POST", "/visits", SignedIn, post(pages::visits::log))
         .add(

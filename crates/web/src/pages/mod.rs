@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod people;
 pub mod reports;
 pub mod routes_admin;
+pub mod settings_admin;
 pub mod units;
 pub mod visits;
 
