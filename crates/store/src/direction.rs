@@ -534,6 +534,52 @@ pub async fn events(store: &Store, item_id: i64) -> Result<Vec<ItemEvent>> {
         .collect()
 }
 
+/// Tasks of a directive: how many, how many done, how many overdue today.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DirectiveCounts {
+    pub total: i64,
+    pub done: i64,
+    pub overdue: i64,
+}
+
+/// Counts for many directives in one grouped query (a list page shows a page of them).
+pub async fn directive_counts(
+    store: &Store,
+    directive_ids: &[i64],
+    today: &str,
+) -> Result<std::collections::HashMap<i64, DirectiveCounts>> {
+    if directive_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let placeholders: Vec<String> = (0..directive_ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT directive_id, CAST(COUNT(*) AS BIGINT) AS total, \
+           CAST(SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END) AS BIGINT) AS done, \
+           CAST(SUM(CASE WHEN closed_on IS NULL AND due_date < $1 THEN 1 ELSE 0 END) AS BIGINT) AS overdue \
+         FROM work_items WHERE directive_id IN ({}) GROUP BY directive_id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(today);
+    for id in directive_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(store.reader()).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("directive_id")?,
+                DirectiveCounts {
+                    total: r.try_get("total")?,
+                    done: r.try_get("done")?,
+                    overdue: r.try_get("overdue")?,
+                },
+            ))
+        })
+        .collect()
+}
+
 /// Work-item counts of one unit, for the cockpit.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnitCounts {

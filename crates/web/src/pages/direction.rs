@@ -126,28 +126,26 @@ async fn directives_page(
     let principal = ctx.require()?.principal();
     let issuer = service::work_scope(&principal)?;
     let (found, _) = direction::directives(&state.store, issuer, Page::default()).await?;
-    let mut directives = Vec::with_capacity(found.len());
-    for d in found {
-        let items = all_items(
-            state,
-            &ItemQuery {
-                directive_id: Some(d.id),
-                ..Default::default()
-            },
-        )
-        .await?;
-        let p = service::progress(state, &items);
-        directives.push(DirectiveRow {
-            id: d.id,
-            doc_number: d.doc_number,
-            doc_date: format_civil_date(&d.doc_date),
-            title: d.title,
-            due_date: format_civil_date(&d.due_date),
-            done: (p.done_on_time + p.done_late).to_string(),
-            total: p.total.to_string(),
-            overdue: p.overdue.to_string(),
-        });
-    }
+    // One grouped query for the page's directives, not one per directive.
+    let ids: Vec<i64> = found.iter().map(|d| d.id).collect();
+    let counts =
+        direction::directive_counts(&state.store, &ids, &service::today().to_string()).await?;
+    let directives = found
+        .into_iter()
+        .map(|d| {
+            let c = counts.get(&d.id).copied().unwrap_or_default();
+            DirectiveRow {
+                id: d.id,
+                doc_number: d.doc_number,
+                doc_date: format_civil_date(&d.doc_date),
+                title: d.title,
+                due_date: format_civil_date(&d.due_date),
+                done: c.done.to_string(),
+                total: c.total.to_string(),
+                overdue: c.overdue.to_string(),
+            }
+        })
+        .collect();
     let priorities = PRIORITIES
         .iter()
         .map(|p| (*p, ctx.label("priority", p)))
