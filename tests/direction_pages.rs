@@ -109,7 +109,10 @@ async fn a_directive_is_issued_worked_and_followed_through_the_pages() {
     let other = app.signed_in("saigon.canbo").await;
     assert_eq!(app.get(&other, &task).await.0, 404);
     let (_, list) = app.get(&city, "/directives").await;
-    assert!(list.contains("0/2 hoàn thành; 0 quá hạn"), "the list counts the tasks");
+    assert!(
+        list.contains("0/2 hoàn thành; 0 quá hạn"),
+        "the list counts the tasks"
+    );
     let start = list.find("href=\"/directives/").unwrap() + "href=\"".len();
     let directive = &list[start..start + list[start..].find('"').unwrap()];
     let (status, html) = app.get(&city, directive).await;
