@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod files;
 pub mod geography;
 pub mod lunar;
+pub mod open311;
 pub mod org;
 pub mod paging;
 pub mod policy;

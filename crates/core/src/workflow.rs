@@ -449,8 +449,86 @@ pub const REPORT: KindSpec = {
     }
 };
 
+/// A citizen's report (phản ánh) through the portal or Open311: owned by the ward where
+/// it happened or the department of its category, acknowledged, worked, resolved with a
+/// public note or rejected with a reason (duplicate, not ours); the city (the issuer,
+/// which triages) or the owner's leader may reopen a resolved one.
+pub const CITIZEN_REPORT: KindSpec = {
+    use Relation::*;
+    KindSpec {
+        kind: "citizen_report",
+        initial: "received",
+        states: &[
+            StateSpec {
+                name: "received",
+                clock: Clock::Running,
+            },
+            StateSpec {
+                name: "acknowledged",
+                clock: Clock::Running,
+            },
+            StateSpec {
+                name: "in_progress",
+                clock: Clock::Running,
+            },
+            StateSpec {
+                name: "resolved",
+                clock: Clock::Stopped,
+            },
+            StateSpec {
+                name: "rejected",
+                clock: Clock::Stopped,
+            },
+        ],
+        actions: &[
+            ActionSpec {
+                name: "acknowledge",
+                from: &["received"],
+                to: "acknowledged",
+                by: &[OwnerLeader, OwnerOfficial],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "assign",
+                from: &["received", "acknowledged", "in_progress"],
+                to: "in_progress",
+                by: &[OwnerLeader],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "start",
+                from: &["received", "acknowledged"],
+                to: "in_progress",
+                by: &[OwnerLeader, OwnerOfficial],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "resolve",
+                from: &["acknowledged", "in_progress"],
+                to: "resolved",
+                by: &[OwnerLeader, OwnerOfficial],
+                needs_reason: true,
+            },
+            ActionSpec {
+                name: "reject",
+                from: &["received", "acknowledged"],
+                to: "rejected",
+                by: &[OwnerLeader],
+                needs_reason: true,
+            },
+            ActionSpec {
+                name: "reopen",
+                from: &["resolved", "rejected"],
+                to: "in_progress",
+                by: &[OwnerLeader, Issuer],
+                needs_reason: true,
+            },
+        ],
+    }
+};
+
 /// Every declared kind.
-pub const KINDS: [&KindSpec; 3] = [&TASK, &OBSTACLE, &REPORT];
+pub const KINDS: [&KindSpec; 4] = [&TASK, &OBSTACLE, &REPORT, &CITIZEN_REPORT];
 
 pub fn kind(name: &str) -> Option<&'static KindSpec> {
     KINDS.into_iter().find(|k| k.kind == name)
@@ -547,6 +625,33 @@ mod tests {
             allowed.push((from, "cancel", Issuer, "cancelled"));
         }
         check_table(&TASK, &allowed);
+    }
+
+    #[test]
+    fn every_citizen_report_transition_by_every_relation() {
+        use Relation::*;
+        let mut allowed = vec![
+            ("received", "reject", OwnerLeader, "rejected"),
+            ("acknowledged", "reject", OwnerLeader, "rejected"),
+        ];
+        for who in [OwnerLeader, OwnerOfficial] {
+            allowed.push(("received", "acknowledge", who, "acknowledged"));
+            for from in ["received", "acknowledged"] {
+                allowed.push((from, "start", who, "in_progress"));
+            }
+            for from in ["acknowledged", "in_progress"] {
+                allowed.push((from, "resolve", who, "resolved"));
+            }
+        }
+        for from in ["received", "acknowledged", "in_progress"] {
+            allowed.push((from, "assign", OwnerLeader, "in_progress"));
+        }
+        for who in [OwnerLeader, Issuer] {
+            for from in ["resolved", "rejected"] {
+                allowed.push((from, "reopen", who, "in_progress"));
+            }
+        }
+        check_table(&CITIZEN_REPORT, &allowed);
     }
 
     #[test]

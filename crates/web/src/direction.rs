@@ -363,7 +363,7 @@ pub async fn act(
     let today_text = today.to_string();
     let new_due;
     match (spec.kind, t.action) {
-        ("task", "assign") => {
+        ("task" | "citizen_report", "assign") => {
             let user = dieuhanh_store::users::by_username(&state.store, input.assignee.trim())
                 .await
                 .map_err(|_| DirectionError::Invalid("invalid_assignee"))?;
@@ -412,6 +412,8 @@ pub async fn act(
             change.closed_on = Some(&today_text);
         }
         ("report", "return") => change.reopen = true,
+        ("citizen_report", "resolve" | "reject") => change.closed_on = Some(&today_text),
+        ("citizen_report", "reopen") => change.reopen = true,
         ("report", "accept") => {}
         (_, "cancel" | "accept" | "withdraw") => change.closed_on = Some(&today_text),
         _ => {}
