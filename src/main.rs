@@ -4,6 +4,7 @@
 mod bench;
 mod calendar_cli;
 mod config;
+mod open311_cli;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
@@ -81,6 +82,9 @@ enum Command {
     /// Open the current period's report obligations and send due reminders and escalations
     /// now (the server also does it every minute).
     Reminders,
+    /// Open311 GeoReport v2: integrators' API keys.
+    #[command(subcommand)]
+    Open311(open311_cli::Open311Command),
     /// Time seeding, unit search, point lookup and login on a fresh database.
     Bench {
         /// Requests per scenario.
@@ -334,6 +338,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let obstacles = seed::seed_demo_obstacles(&store, today).await?;
                 let reports =
                     dieuhanh_store::seed_reports::seed_demo_reports(&store, today).await?;
+                seed::seed_demo_open311_key(&store).await?;
                 println!(
                     "{tasks} demo tasks from 3 directives; {visits} field visits; {obstacles} obstacles; {reports} periodic reports."
                 );
@@ -354,6 +359,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for a in seed::DEMO_ACCOUNTS {
                 println!("  {:<18} {:<20} {}", a.username, a.role.as_str(), a.title);
             }
+            println!(
+                "\nOpen311 GeoReport v2: http://{}/open311/v2/discovery.json (api_key for POST: {})",
+                s.addr,
+                seed::DEMO_OPEN311_KEY
+            );
             println!();
             serve(&s, store, true).await?;
         }
@@ -464,6 +474,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let s = settings(&cli.global, false, None)?;
             let store = open(&s).await?;
             calendar_cli::run(&store, cmd).await?;
+        }
+        Command::Open311(cmd) => {
+            let s = settings(&cli.global, false, None)?;
+            let store = open(&s).await?;
+            open311_cli::run(&store, cmd).await?;
         }
         Command::Reminders => {
             let s = settings(&cli.global, false, None)?;

@@ -49,7 +49,8 @@ fn concrete(path: &str, ids: &Samples) -> String {
     let filled = path
         .replace("{code}", UNIT)
         .replace("{id}", &id.to_string())
-        .replace("{year}", "2026");
+        .replace("{year}", "2026")
+        .replace("{file}", "requests.json");
     assert!(
         !filled.contains('{'),
         "add a sample value for the parameters of {path} to tests/access.rs"

@@ -38,7 +38,8 @@ pub struct NewAttachment<'a> {
     pub file_name: &'a str,
     pub content_type: &'a str,
     pub content: &'a [u8],
-    pub uploaded_by: i64,
+    /// `None` for a file that came with an anonymous or integrator's report.
+    pub uploaded_by: Option<i64>,
 }
 
 const COLUMNS: &str = "a.id, a.unit_id, a.item_id, a.directive_id, a.file_name, a.content_type, a.size_bytes, \
@@ -91,7 +92,7 @@ pub async fn add(tx: &mut Tx, new: &NewAttachment<'_>) -> Result<i64> {
         tx,
         AuditEvent {
             unit_id: new.unit_id,
-            actor_id: Some(new.uploaded_by),
+            actor_id: new.uploaded_by,
             entity,
             entity_id: entity_id.to_string(),
             action: "attachment.add",

@@ -169,7 +169,7 @@ pub async fn create_directive(
                 title: new.title,
                 priority: new.priority,
                 due_date: new.due_date,
-                created_by: new.created_by,
+                created_by: Some(new.created_by),
                 origin: "",
             },
         )
@@ -276,7 +276,7 @@ pub(crate) struct NewItem<'a> {
     pub title: &'a str,
     pub priority: &'a str,
     pub due_date: &'a str,
-    pub created_by: i64,
+    pub created_by: Option<i64>,
     /// Recorded on the item's first event (e.g. "field visit 2026-11-20").
     pub origin: &'a str,
 }
@@ -304,7 +304,7 @@ pub(crate) async fn insert_item(tx: &mut Tx, new: &NewItem<'_>) -> Result<i64> {
         new.unit_id,
         item_id,
         1,
-        Some(new.created_by),
+        new.created_by,
         "create",
         "",
         new.state,
@@ -652,7 +652,7 @@ pub async fn create_task(tx: &mut Tx, new: &NewTask<'_>, initial_state: &str) ->
             title: new.title,
             priority: new.priority,
             due_date: new.due_date,
-            created_by: new.created_by,
+            created_by: Some(new.created_by),
             origin: new.origin,
         },
     )

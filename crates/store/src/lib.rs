@@ -8,6 +8,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
+pub mod citizen;
 pub mod direction;
 mod filter;
 mod migrate;
@@ -17,6 +18,7 @@ pub mod outbox;
 pub mod reports;
 pub mod seed;
 pub mod seed_reports;
+pub mod seed_services;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;

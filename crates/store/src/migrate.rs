@@ -65,6 +65,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0009_attachments.sql"),
         postgres: include_str!("../migrations/postgres/0009_attachments.sql"),
     },
+    Step {
+        version: 10,
+        description: "citizen_reports",
+        sqlite: include_str!("../migrations/sqlite/0010_citizen_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0010_citizen_reports.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

@@ -95,7 +95,7 @@ pub async fn create(tx: &mut Tx, new: &NewObstacle<'_>, initial_state: &str) -> 
             title: new.title,
             priority: "normal",
             due_date: new.due_date,
-            created_by: new.created_by,
+            created_by: Some(new.created_by),
             origin: "",
         },
     )

@@ -210,7 +210,7 @@ pub async fn open_period(
                 title,
                 priority: "normal",
                 due_date,
-                created_by,
+                created_by: Some(created_by),
                 origin: period_key,
             },
         )

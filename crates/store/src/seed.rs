@@ -641,3 +641,14 @@ pub async fn seed_demo_obstacles(store: &Store, today: jiff::civil::Date) -> Res
     }
     Ok(count)
 }
+
+/// The Open311 API key of the demo (documented in the README; never in a real installation).
+pub const DEMO_OPEN311_KEY: &str = "demo-open311-key";
+
+pub async fn seed_demo_open311_key(store: &Store) -> Result<()> {
+    let root = crate::units::root(store).await?;
+    let mut tx = store.begin().await?;
+    crate::citizen::add_key(&mut tx, "Demo", DEMO_OPEN311_KEY, None, root.id).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -58,7 +58,7 @@ pub async fn attach(
             file_name: &accepted.name,
             content_type: accepted.content_type,
             content,
-            uploaded_by: principal.user_id,
+            uploaded_by: Some(principal.user_id),
         },
     )
     .await?;

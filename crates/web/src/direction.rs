@@ -420,6 +420,12 @@ pub async fn act(
     }
     let mut tx = state.store.begin().await?;
     direction::apply(&mut tx, &item, &change).await?;
+    // A citizen report's public face changes with it: its updated time, and the note of a
+    // resolution, rejection or reopening (those notes are public by design).
+    if spec.kind == "citizen_report" {
+        let public = matches!(t.action, "resolve" | "reject" | "reopen").then_some(note);
+        dieuhanh_store::citizen::touch(&mut tx, item.id, public).await?;
+    }
     if spec.kind == "obstacle" && t.action == "answer" {
         let details = dieuhanh_store::obstacles::details(&state.store, item.id).await?;
         dieuhanh_store::obstacles::set_answer(&mut tx, item.id, &item.title, &details.domain, note)

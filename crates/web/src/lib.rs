@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod mail;
 mod middleware;
 pub mod obstacles;
+pub mod open311;
 pub mod ops;
 pub mod pages;
 pub mod reminders;
@@ -83,6 +84,11 @@ pub async fn build_state(
     passwords: PasswordHashing,
 ) -> anyhow::Result<AppState> {
     let geography = load_geography(&store).await?;
+    // The citizen-report catalogue starts from its defaults once the organisation exists
+    // (departments are resolved by code).
+    if dieuhanh_store::units::root(&store).await.is_ok() {
+        dieuhanh_store::seed_services::ensure_catalogue(&store).await?;
+    }
     let calendar = Arc::new(std::sync::RwLock::new(Arc::new(
         dieuhanh_store::calendar::load(&store).await?,
     )));
@@ -171,6 +177,38 @@ pub fn route_table() -> RouteTable {
             post(pages::files::to_directive).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
         )
         .add("GET", "/files/{id}", SignedIn, get(pages::files::download))
+        .add(
+            "GET",
+            "/open311/{file}",
+            Public,
+            get(open311::discovery_only),
+        )
+        .add("GET", "/open311/v2/{file}", Public, get(open311::get_root))
+        .add(
+            "POST",
+            "/open311/v2/{file}",
+            Public,
+            post(open311::post_root).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .add(
+            "GET",
+            "/open311/v2/services/{file}",
+            Public,
+            get(open311::get_service),
+        )
+        .add(
+            "GET",
+            "/open311/v2/requests/{file}",
+            Public,
+            get(open311::get_request),
+        )
+        .add(
+            "GET",
+            "/open311/v2/tokens/{file}",
+            Public,
+            get(open311::get_token),
+        )
+        .add("GET", "/open311/media/{id}", Public, get(open311::media))
         .add("GET", "/obstacles", SignedIn, get(pages::obstacles::list))
         .add(
             "POST",
@@ -418,6 +456,24 @@ pub fn route_table() -> RouteTable {
             "/api/v1/files/{id}",
             SignedIn,
             get(api::files::download),
+        )
+        .add(
+            "GET",
+            "/api/v1/citizen-reports",
+            SignedIn,
+            get(api::citizen::list),
+        )
+        .add(
+            "GET",
+            "/api/v1/citizen-reports/{id}",
+            SignedIn,
+            get(api::citizen::get),
+        )
+        .add(
+            "POST",
+            "/api/v1/citizen-reports/{id}/actions",
+            SignedIn,
+            post(api::citizen::act),
         )
         .add(
             "GET",

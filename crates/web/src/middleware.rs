@@ -13,8 +13,10 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use std::time::Instant;
 
+/// Machine interfaces authenticated without cookies (bearer tokens, Open311 API keys):
+/// no CSRF token applies.
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/")
+    path.starts_with("/api/") || path.starts_with("/open311/")
 }
 
 /// Ensures a browser without a session has an anonymous cookie for CSRF binding.

@@ -32,6 +32,8 @@ pub struct WebConfig {
     pub reminder_days: Vec<u32>,
     /// Where notification mails go (SMTP or the outbox).
     pub mailer: crate::mail::Mailer,
+    /// The `jurisdiction_id` the Open311 endpoint answers to.
+    pub open311_jurisdiction: String,
 }
 
 impl Default for WebConfig {
@@ -48,6 +50,7 @@ impl Default for WebConfig {
             client_ip_header: None,
             reminder_days: crate::reminders::DEFAULT_REMINDER_DAYS.to_vec(),
             mailer: crate::mail::Mailer::outbox_only("http://127.0.0.1:8080"),
+            open311_jurisdiction: crate::open311::DEFAULT_JURISDICTION.to_string(),
         }
     }
 }

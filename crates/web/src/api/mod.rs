@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod citizen;
 pub mod cockpit;
 pub mod direction;
 pub mod extract;

@@ -34,6 +34,9 @@ use utoipa::{Modify, OpenApi};
         super::obstacles::act,
         super::obstacles::answers,
         super::visits::create,
+        super::citizen::list,
+        super::citizen::get,
+        super::citizen::act,
         super::files::to_task,
         super::files::to_obstacle,
         super::files::to_directive,
@@ -51,7 +54,7 @@ use utoipa::{Modify, OpenApi};
         crate::ops::metrics,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "obstacles"), (name = "reports"), (name = "ops"))
+    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "obstacles"), (name = "reports"), (name = "citizen reports"), (name = "ops"))
 )]
 pub struct ApiDoc;
 

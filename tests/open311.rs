@@ -1,0 +1,482 @@
+//! Open311 GeoReport v2 conformance (spec `open311-georeport-v2.md` §15): every endpoint
+//! in both formats, errors in the spec's shape, the query rules, routing by place and
+//! category, and no reporter data in any GET.
+
+mod common;
+
+use common::TestApp;
+use serde_json::Value;
+
+const KEY: &str = "test-integrator-key";
+/// Bến Thành market (ward 26743).
+const BEN_THANH: (&str, &str) = ("10.7725", "106.6980");
+
+async fn app_with_key() -> TestApp {
+    let app = TestApp::spawn().await;
+    let root = dieuhanh_store::units::root(&app.store).await.unwrap();
+    let mut tx = app.store.begin().await.unwrap();
+    dieuhanh_store::citizen::add_key(&mut tx, "Kiểm thử", KEY, None, root.id)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    app
+}
+
+async fn get(app: &TestApp, path: &str) -> (u16, String, String) {
+    let r = reqwest::get(app.url(path)).await.unwrap();
+    let status = r.status().as_u16();
+    let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
+    (status, content_type, r.text().await.unwrap())
+}
+
+async fn get_json(app: &TestApp, path: &str) -> (u16, Value) {
+    let (status, content_type, body) = get(app, path).await;
+    assert!(
+        content_type.starts_with("application/json"),
+        "{path}: {content_type}"
+    );
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+async fn post(app: &TestApp, format: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/open311/v2/requests.{format}")))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn discovery_and_services_answer_in_both_formats() {
+    let app = app_with_key().await;
+    for path in ["/open311/discovery", "/open311/v2/discovery"] {
+        let (status, _, xml) = get(&app, &format!("{path}.xml")).await;
+        assert_eq!(status, 200);
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"));
+        assert!(
+            xml.contains("<specification>http://wiki.open311.org/GeoReport_v2</specification>")
+        );
+        let (status, json) = get_json(&app, &format!("{path}.json")).await;
+        assert_eq!(status, 200);
+        for field in ["changeset", "contact", "key_service"] {
+            assert!(json[field].is_string(), "{field}");
+        }
+        let endpoint = &json["endpoints"][0];
+        assert!(endpoint["url"].as_str().unwrap().ends_with("/open311/v2"));
+        assert!(["production", "test"].contains(&endpoint["type"].as_str().unwrap()));
+        assert_eq!(
+            endpoint["formats"],
+            serde_json::json!(["text/xml", "application/json"])
+        );
+    }
+
+    let (status, services) = get_json(&app, "/open311/v2/services.json").await;
+    assert_eq!(status, 200);
+    let list = services.as_array().unwrap();
+    assert!(list.len() >= 8);
+    for s in list {
+        for field in [
+            "service_code",
+            "service_name",
+            "description",
+            "type",
+            "keywords",
+            "group",
+        ] {
+            assert!(s[field].is_string(), "{field} of {s}");
+        }
+        assert_eq!(s["type"], "realtime");
+        // metadata=true exactly when a definition with attributes exists.
+        let code = s["service_code"].as_str().unwrap();
+        let (status, def) = get_json(&app, &format!("/open311/v2/services/{code}.json")).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            s["metadata"].as_bool().unwrap(),
+            !def["attributes"].as_array().unwrap().is_empty()
+        );
+        let mut orders: Vec<i64> = def["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["order"].as_i64().unwrap())
+            .collect();
+        orders.dedup();
+        assert_eq!(
+            orders.len(),
+            def["attributes"].as_array().unwrap().len(),
+            "orders are unique"
+        );
+        for a in def["attributes"].as_array().unwrap() {
+            let list_type = matches!(
+                a["datatype"].as_str().unwrap(),
+                "singlevaluelist" | "multivaluelist"
+            );
+            assert_eq!(a.get("values").is_some(), list_type, "{a}");
+        }
+    }
+    let (_, _, xml) = get(&app, "/open311/v2/services.xml").await;
+    assert!(
+        xml.contains("<service_name>Ngập nước, tắc cống thoát nước</service_name>"),
+        "Vietnamese round-trips"
+    );
+    let (_, _, xml) = get(&app, "/open311/v2/services/TNG-01.xml").await;
+    assert!(xml.contains(
+        "<service_definition><service_code>TNG-01</service_code><attributes><attribute>"
+    ));
+
+    // Errors: unknown code, unknown suffix, jurisdiction present/empty/wrong.
+    let (status, errors) = get_json(&app, "/open311/v2/services/KHONG-CO.json").await;
+    assert_eq!(status, 404);
+    assert_eq!(errors[0]["code"], 404);
+    assert!(errors[0]["description"].is_string());
+    let (status, _, body) = get(&app, "/open311/v2/services.html").await;
+    assert_eq!(status, 400);
+    assert!(body.contains("<errors><error><code>400</code>"));
+    assert_eq!(
+        get(
+            &app,
+            "/open311/v2/services.json?jurisdiction_id=hochiminhcity.gov.vn"
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        get(&app, "/open311/v2/services.json?jurisdiction_id=")
+            .await
+            .0,
+        200
+    );
+    let (status, errors) = get_json(
+        &app,
+        "/open311/v2/services.json?jurisdiction_id=hanoi.gov.vn",
+    )
+    .await;
+    assert_eq!((status, errors[0]["code"].as_i64()), (404, Some(404)));
+    let (status, _, _) = get(&app, "/open311/v2/tokens/abc.json").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_request_is_posted_routed_and_followed_without_personal_data() {
+    let app = app_with_key().await;
+    let base = |extra: &[(&'static str, &'static str)]| {
+        let mut f = vec![
+            ("api_key", KEY),
+            ("service_code", "VSMT-01"),
+            ("lat", BEN_THANH.0),
+            ("long", BEN_THANH.1),
+            ("attribute[KHOI_LUONG]", "VUA"),
+            ("description", "Xà bần đổ cạnh trạm xe buýt chợ Bến Thành"),
+            ("email", "nguoidan@example.vn"),
+            ("phone", "0901234567"),
+            ("first_name", "Lan"),
+        ];
+        for (k, v) in extra {
+            f.retain(|(key, _)| key != k);
+            f.push((k, v));
+        }
+        f
+    };
+    let audit_before = app.audit_count().await;
+    // Errors, each with its status and a description; several at once.
+    let (status, body) = post(&app, "json", &base(&[("api_key", "")])).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, _) = post(&app, "json", &base(&[("api_key", "sai")])).await;
+    assert_eq!(status, 403);
+    let (status, _) = post(&app, "json", &base(&[("service_code", "KHONG-CO")])).await;
+    assert_eq!(status, 404);
+    let (status, body) = post(&app, "xml", &base(&[("service_code", "")])).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("<errors>"));
+    let (status, body) = post(&app, "json", &base(&[("lat", ""), ("long", "")])).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("Missing location"), "{body}");
+    let (status, _) = post(&app, "json", &base(&[("long", "")])).await;
+    assert_eq!(status, 400, "lat without long");
+    let (status, body) = post(
+        &app,
+        "json",
+        &base(&[("lat", "21.0285"), ("long", "105.8542")]),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("outside the city"), "{body}");
+    let long_text = "x".repeat(4001);
+    let (status, _) = post(
+        &app,
+        "json",
+        &base(&[("description", Box::leak(long_text.into_boxed_str()))]),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, body) = post(
+        &app,
+        "json",
+        &base(&[("attribute[KHOI_LUONG]", ""), ("jurisdiction_id", "")]),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let errors: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        errors[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("attribute[KHOI_LUONG] is required")
+    );
+    let (status, _) = post(&app, "json", &base(&[("jurisdiction_id", "hanoi.gov.vn")])).await;
+    assert_eq!(status, 404);
+    assert_eq!(app.audit_count().await, audit_before, "nothing was written");
+
+    // A good request: multi-value attribute, the ward is responsible.
+    let mut fields = base(&[]);
+    fields.push(("attribute[LOAI][]", "SH"));
+    fields.push(("attribute[LOAI][]", "XB"));
+    let (status, body) = post(&app, "json", &fields).await;
+    assert_eq!(status, 200, "{body}");
+    let created: Value = serde_json::from_str(&body).unwrap();
+    let id = created[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(id.starts_with("PA-"));
+    assert!(created[0].get("token").is_none());
+    assert!(
+        created[0]["service_notice"]
+            .as_str()
+            .unwrap()
+            .contains("Phường Bến Thành")
+    );
+
+    // Followed by anyone, in both formats, with no personal data.
+    let (status, one) = get_json(&app, &format!("/open311/v2/requests/{id}.json")).await;
+    assert_eq!(status, 200);
+    let r = &one.as_array().unwrap()[0];
+    assert_eq!(r["status"], "open");
+    assert_eq!(r["service_code"], "VSMT-01");
+    assert_eq!(r["agency_responsible"], "Phường Bến Thành");
+    assert!(
+        r["requested_datetime"]
+            .as_str()
+            .unwrap()
+            .ends_with("+07:00")
+    );
+    assert!(r["expected_datetime"].as_str().unwrap().ends_with("+07:00"));
+    assert_eq!(r["lat"].as_f64(), Some(10.7725));
+    let (_, _, xml) = get(&app, &format!("/open311/v2/requests/{id}.xml")).await;
+    for secret in ["nguoidan@example.vn", "0901234567", "Lan<"] {
+        assert!(
+            !xml.contains(secret) && !one.to_string().contains(secret),
+            "{secret} leaked"
+        );
+    }
+    assert_eq!(
+        get(&app, "/open311/v2/requests/PA-1999-000001.json")
+            .await
+            .0,
+        404
+    );
+
+    // The ward handles it in the product; the resolution note becomes public.
+    let ward = app.token("benthanh.lanhdao").await;
+    let item = dieuhanh_store::citizen::reports(
+        &app.store,
+        &dieuhanh_store::citizen::ReportQuery {
+            public_ids: vec![id.clone()],
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()[0]
+        .item_id;
+    let act = |action: &'static str, note: &'static str| serde_json::json!({"action": action, "note": note});
+    let (status, b) = app
+        .api_post(
+            &ward,
+            &format!("/api/v1/citizen-reports/{item}/actions"),
+            act("acknowledge", ""),
+        )
+        .await;
+    assert_eq!(status, 200, "{b}");
+    let (status, _) = app
+        .api_post(
+            &ward,
+            &format!("/api/v1/citizen-reports/{item}/actions"),
+            act("resolve", "Đã thu gom xà bần"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, one) = get_json(&app, &format!("/open311/v2/requests/{id}.json")).await;
+    assert_eq!(one[0]["status"], "closed");
+    assert_eq!(one[0]["status_notes"], "Đã thu gom xà bần");
+    assert!(
+        one[0]["updated_datetime"].as_str() >= one[0]["requested_datetime"].as_str(),
+        "updated when it changed"
+    );
+
+    // Another ward cannot act on it.
+    let other = app.token("26740.lanhdao").await;
+    let (status, _) = app
+        .api_post(
+            &other,
+            &format!("/api/v1/citizen-reports/{item}/actions"),
+            act("reopen", "x"),
+        )
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn queries_follow_the_filters_window_and_paging_rules() {
+    let app = app_with_key().await;
+    // A department category goes to the department, wherever it is; an address-only ward
+    // category goes to the city's triage office.
+    let (status, body) = post(
+        &app,
+        "xml",
+        &[
+            ("api_key", KEY),
+            ("service_code", "DCS-01"),
+            ("lat", BEN_THANH.0),
+            ("long", BEN_THANH.1),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("<service_requests><request><service_request_id>PA-"));
+    let (status, body) = post(
+        &app,
+        "json",
+        &[
+            ("api_key", KEY),
+            ("service_code", "TTDT-01"),
+            ("address_string", "12 Nguyễn Huệ, Phường Sài Gòn"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, all) = get_json(&app, "/open311/v2/requests.json").await;
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 2);
+    let agency = |code: &str| {
+        all.iter().find(|r| r["service_code"] == code).unwrap()["agency_responsible"].clone()
+    };
+    assert_eq!(agency("DCS-01"), "Sở Xây dựng");
+    assert_eq!(agency("TTDT-01"), "Văn phòng Ủy ban nhân dân Thành phố");
+    assert_eq!(all[0]["service_code"], "TTDT-01", "newest first");
+    assert_eq!(all[1]["address"], "");
+
+    let count = |v: &Value| v.as_array().map(|a| a.len()).unwrap_or(usize::MAX);
+    assert_eq!(
+        count(
+            &get_json(&app, "/open311/v2/requests.json?service_code=DCS-01")
+                .await
+                .1
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &get_json(
+                &app,
+                "/open311/v2/requests.json?service_code=DCS-01,TTDT-01&status=open"
+            )
+            .await
+            .1
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &get_json(&app, "/open311/v2/requests.json?status=closed")
+                .await
+                .1
+        ),
+        0
+    );
+    assert_eq!(
+        count(&get_json(&app, "/open311/v2/requests.json?status=").await.1),
+        2,
+        "empty is absent"
+    );
+    let id = all[1]["service_request_id"].as_str().unwrap();
+    let (_, by_id) = get_json(
+        &app,
+        &format!("/open311/v2/requests.json?service_request_id={id}&service_code=NONE"),
+    )
+    .await;
+    assert_eq!(count(&by_id), 1, "ids override other filters");
+    assert_eq!(
+        count(
+            &get_json(&app, "/open311/v2/requests.json?page=2&page_size=1")
+                .await
+                .1
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &get_json(&app, "/open311/v2/requests.json?page=3&page_size=1")
+                .await
+                .1
+        ),
+        0
+    );
+    let (_, _, empty) = get(&app, "/open311/v2/requests.xml?status=closed").await;
+    assert!(empty.ends_with("<service_requests></service_requests>"));
+
+    for bad in [
+        "start_date=2026-11-01",
+        "start_date=2026-01-01T00:00:00%2B07:00&end_date=2026-06-01T00:00:00%2B07:00",
+        "start_date=2026-11-20T00:00:00%2B07:00&end_date=2026-11-01T00:00:00%2B07:00",
+        "status=pending",
+        "page_size=0",
+        "page_size=5000",
+    ] {
+        let (status, errors) = get_json(&app, &format!("/open311/v2/requests.json?{bad}")).await;
+        assert_eq!(status, 400, "{bad}");
+        assert_eq!(errors[0]["code"], 400, "{bad}");
+    }
+    let day = common::day(-1);
+    let (status, list) = get_json(
+        &app,
+        &format!("/open311/v2/requests.json?start_date={day}T00:00:00Z"),
+    )
+    .await;
+    assert_eq!((status, count(&list)), (200, 2));
+
+    // Multipart with a photo; the media URL serves it.
+    let form = reqwest::multipart::Form::new()
+        .text("api_key", KEY)
+        .text("service_code", "CX-01")
+        .text("lat", BEN_THANH.0)
+        .text("long", BEN_THANH.1)
+        .part(
+            "media",
+            reqwest::multipart::Part::bytes(b"\x89PNG fake".to_vec()).file_name("cay-do.png"),
+        );
+    let r = reqwest::Client::new()
+        .post(app.url("/open311/v2/requests.json"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let created: Value = r.json().await.unwrap();
+    let (_, one) = get_json(
+        &app,
+        &format!(
+            "/open311/v2/requests/{}.json",
+            created[0]["service_request_id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    let media = one[0]["media_url"].as_str().unwrap();
+    let path = &media[media.find("/open311/media/").unwrap()..];
+    let r = reqwest::get(app.url(path)).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"\x89PNG fake");
+}
