@@ -193,7 +193,7 @@ async fn a_request_is_posted_routed_and_followed_without_personal_data() {
     assert!(body.contains("<errors>"));
     let (status, body) = post(&app, "json", &base(&[("lat", ""), ("long", "")])).await;
     assert_eq!(status, 400);
-    assert!(body.contains("Missing location"), "{body}");
+    assert!(body.contains("Thiếu vị trí"), "{body}");
     let (status, _) = post(&app, "json", &base(&[("long", "")])).await;
     assert_eq!(status, 400, "lat without long");
     let (status, body) = post(
@@ -203,7 +203,7 @@ async fn a_request_is_posted_routed_and_followed_without_personal_data() {
     )
     .await;
     assert_eq!(status, 400);
-    assert!(body.contains("outside the city"), "{body}");
+    assert!(body.contains("nằm ngoài Thành phố"), "{body}");
     let long_text = "x".repeat(4001);
     let (status, _) = post(
         &app,
@@ -224,7 +224,7 @@ async fn a_request_is_posted_routed_and_followed_without_personal_data() {
         errors[0]["description"]
             .as_str()
             .unwrap()
-            .contains("attribute[KHOI_LUONG] is required")
+            .contains("Cần trả lời attribute[KHOI_LUONG]")
     );
     let (status, _) = post(&app, "json", &base(&[("jurisdiction_id", "hanoi.gov.vn")])).await;
     assert_eq!(status, 404);

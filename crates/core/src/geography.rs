@@ -146,6 +146,7 @@ impl BoundaryIndex {
             })
             .collect();
         let mut inset_box = None;
+        let mut inset_projection = None;
         if !insets.is_empty() {
             const PAD: f64 = 6.0;
             let box_width = (width * 0.2).max(40.0);
@@ -154,6 +155,7 @@ impl BoundaryIndex {
             let (x, y) = (width - box_width, (height - box_height).max(0.0));
             frame.offset = (x + PAD, y + PAD);
             inset_box = Some((x, y, box_width, box_height));
+            inset_projection = Some(frame.projection());
             height = height.max(y + box_height);
             paths.extend(insets.iter().map(|s| MapPath {
                 code: s.code.clone(),
@@ -165,6 +167,8 @@ impl BoundaryIndex {
             height,
             paths,
             inset_box,
+            projection: main_frame.projection(),
+            inset_projection,
         }
     }
 }
@@ -199,6 +203,8 @@ impl BoundaryIndex {
                 })
                 .collect(),
             inset_box: None,
+            projection: frame.projection(),
+            inset_projection: None,
         })
     }
 }
@@ -211,6 +217,51 @@ pub struct MapGeometry {
     pub paths: Vec<MapPath>,
     /// x, y, width, height of the inset box, if any.
     pub inset_box: Option<(f64, f64, f64, f64)>,
+    /// How the main area and the inset were projected, to place points and to read a
+    /// click back into a coordinate.
+    pub projection: Projection,
+    pub inset_projection: Option<Projection>,
+}
+
+/// An equirectangular projection of one map area (see `Frame`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Projection {
+    min_lon: f64,
+    max_lat: f64,
+    scale_x: f64,
+    scale_y: f64,
+    offset: (f64, f64),
+}
+
+impl Projection {
+    pub fn to_pixel(&self, lat: f64, lon: f64) -> (f64, f64) {
+        (
+            (lon - self.min_lon) * self.scale_x + self.offset.0,
+            (self.max_lat - lat) * self.scale_y + self.offset.1,
+        )
+    }
+
+    /// (lat, lon) of a pixel.
+    pub fn to_coordinate(&self, x: f64, y: f64) -> (f64, f64) {
+        (
+            self.max_lat - (y - self.offset.1) / self.scale_y,
+            (x - self.offset.0) / self.scale_x + self.min_lon,
+        )
+    }
+}
+
+impl MapGeometry {
+    /// The coordinate under a pixel of the map (the inset has its own projection).
+    pub fn coordinate_at(&self, x: f64, y: f64) -> (f64, f64) {
+        match (self.inset_box, self.inset_projection) {
+            (Some((bx, by, bw, bh)), Some(p))
+                if x >= bx && x <= bx + bw && y >= by && y <= by + bh =>
+            {
+                p.to_coordinate(x, y)
+            }
+            _ => self.projection.to_coordinate(x, y),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -259,6 +310,16 @@ impl Frame {
         }
     }
 
+    fn projection(&self) -> Projection {
+        Projection {
+            min_lon: self.min_lon,
+            max_lat: self.max_lat,
+            scale_x: self.scale_x,
+            scale_y: self.scale_y,
+            offset: self.offset,
+        }
+    }
+
     fn path(&self, shape: &MultiPolygon<f64>) -> String {
         let simplified = shape.simplify(self.tolerance);
         let mut d = String::new();
@@ -284,6 +345,18 @@ mod tests {
       {"type":"Feature","properties":{"code":"B"},"geometry":{"type":"Polygon","coordinates":[[[106.0,10.0],[106.1,10.0],[106.1,10.1],[106.0,10.1],[106.0,10.0]]]}},
       {"type":"Feature","properties":{"code":"A"},"geometry":{"type":"Polygon","coordinates":[[[106.1,10.0],[106.2,10.0],[106.2,10.1],[106.1,10.1],[106.1,10.0]]]}}
     ]}"#;
+
+    #[test]
+    fn a_click_on_the_map_reads_back_as_the_coordinate_drawn_there() {
+        let index = BoundaryIndex::from_geojson(SQUARES).unwrap();
+        let map = index.map_geometry(400.0, &[]);
+        let (x, y) = map.projection.to_pixel(10.05, 106.15);
+        let (lat, lon) = map.coordinate_at(x, y);
+        assert!((lat - 10.05).abs() < 1e-9 && (lon - 106.15).abs() < 1e-9);
+        assert_eq!(index.locate(Coordinate::new(lat, lon).unwrap()), Some("A"));
+        let (lat, lon) = map.coordinate_at(0.0, 0.0);
+        assert!((lat - 10.1).abs() < 1e-9 && (lon - 106.0).abs() < 1e-9);
+    }
 
     #[test]
     fn locates_inside_outside_and_on_shared_edges() {

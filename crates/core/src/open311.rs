@@ -55,10 +55,19 @@ pub struct Attribute {
 /// `attribute[CODE][]` repeated for a multi-value list.
 pub type Answers = BTreeMap<String, Vec<String>>;
 
-/// Checks the answers against the attributes; every problem is named, so they can all
-/// be reported at once (spec §12). Answers to unknown codes are ignored; empty answers
-/// count as absent (spec §2).
-pub fn check_answers(attributes: &[Attribute], answers: &Answers) -> Result<Answers, Vec<String>> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerProblem {
+    Required,
+    Invalid,
+}
+
+/// Checks the answers against the attributes; every problem is named with its attribute
+/// code, so they can all be reported at once (spec §12). Answers to unknown codes are
+/// ignored; empty answers count as absent (spec §2).
+pub fn check_answers(
+    attributes: &[Attribute],
+    answers: &Answers,
+) -> Result<Answers, Vec<(String, AnswerProblem)>> {
     let mut kept = Answers::new();
     let mut problems = Vec::new();
     for a in attributes.iter().filter(|a| a.variable) {
@@ -73,7 +82,7 @@ pub fn check_answers(attributes: &[Attribute], answers: &Answers) -> Result<Answ
             .unwrap_or_default();
         if given.is_empty() {
             if a.required {
-                problems.push(format!("attribute[{}] is required", a.code));
+                problems.push((a.code.clone(), AnswerProblem::Required));
             }
             continue;
         }
@@ -93,7 +102,7 @@ pub fn check_answers(attributes: &[Attribute], answers: &Answers) -> Result<Answ
         if valid {
             kept.insert(a.code.clone(), given);
         } else {
-            problems.push(format!("attribute[{}] has an invalid value", a.code));
+            problems.push((a.code.clone(), AnswerProblem::Invalid));
         }
     }
     if problems.is_empty() {
@@ -224,8 +233,8 @@ mod tests {
         assert_eq!(
             problems,
             vec![
-                "attribute[DEPTH] is required".to_string(),
-                "attribute[KIND] has an invalid value".to_string()
+                ("DEPTH".to_string(), AnswerProblem::Required),
+                ("KIND".to_string(), AnswerProblem::Invalid)
             ]
         );
         assert!(check_answers(&attributes(), &answers(&[("DEPTH", &["ANKLE", "KNEE"])])).is_err());

@@ -468,6 +468,17 @@ pub async fn by_item(store: &Store, item_id: i64) -> Result<PublicReport> {
     report_row(&row)
 }
 
+/// The answers given to a service's attributes.
+pub async fn answers(store: &Store, item_id: i64) -> Result<Answers> {
+    let text: String = sqlx::query("SELECT answers_json FROM citizen_reports WHERE item_id = $1")
+        .bind(item_id)
+        .fetch_optional(store.reader())
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_get("answers_json")?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("answers: {e}")))
+}
+
 /// The sealed contact of a report (for the officers handling it).
 pub async fn contact(store: &Store, item_id: i64) -> Result<Option<String>> {
     Ok(
@@ -489,12 +500,13 @@ pub async fn nearby(
     lon: f64,
     metres: f64,
     since_us: i64,
+    except_item: Option<i64>,
 ) -> Result<Option<PublicReport>> {
     let dlat = metres / 111_320.0;
     let dlon = metres / (111_320.0 * lat.to_radians().cos().abs().max(0.1));
     let sql = format!(
         "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE c.service_code = $1 AND c.lat BETWEEN $2 AND $3 \
-         AND c.lon BETWEEN $4 AND $5 AND c.requested_at_us >= $6 ORDER BY c.requested_at_us DESC LIMIT 1"
+         AND c.lon BETWEEN $4 AND $5 AND c.requested_at_us >= $6 AND c.item_id <> $7 ORDER BY c.requested_at_us DESC LIMIT 1"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(service_code)
@@ -503,6 +515,7 @@ pub async fn nearby(
         .bind(lon - dlon)
         .bind(lon + dlon)
         .bind(since_us)
+        .bind(except_item.unwrap_or(-1))
         .fetch_optional(store.reader())
         .await?;
     row.as_ref().map(report_row).transpose()

@@ -177,6 +177,45 @@ pub fn route_table() -> RouteTable {
             post(pages::files::to_directive).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
         )
         .add("GET", "/files/{id}", SignedIn, get(pages::files::download))
+        .add("GET", "/phan-anh", Public, get(pages::portal::list))
+        .add(
+            "POST",
+            "/phan-anh",
+            Public,
+            post(pages::portal::submit).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .add("GET", "/phan-anh/moi", Public, get(pages::portal::new))
+        .add(
+            "GET",
+            "/phan-anh/ban-do.svg",
+            Public,
+            get(pages::portal::map_svg),
+        )
+        .add("GET", "/phan-anh/{id}", Public, get(pages::portal::show))
+        .add(
+            "GET",
+            "/citizen-reports",
+            SignedIn,
+            get(pages::citizen::list),
+        )
+        .add(
+            "GET",
+            "/citizen-reports/{id}",
+            SignedIn,
+            get(pages::citizen::show),
+        )
+        .add(
+            "POST",
+            "/citizen-reports/{id}/contact",
+            SignedIn,
+            post(pages::citizen::contact),
+        )
+        .add(
+            "POST",
+            "/citizen-reports/{id}/act",
+            SignedIn,
+            post(pages::citizen::act),
+        )
         .add(
             "GET",
             "/open311/{file}",

@@ -11,7 +11,35 @@ use dieuhanh_core::workflow::CITIZEN_REPORT;
 use dieuhanh_store::attachments::{NewAttachment, Owner};
 use dieuhanh_store::citizen::{self, NewReport, PublicReport};
 
-type Problem = (StatusCode, String);
+/// A reason a report is refused: its status and a translated message.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub status: StatusCode,
+    key: &'static str,
+    args: Vec<(&'static str, String)>,
+}
+
+impl Problem {
+    fn new(status: StatusCode, key: &'static str) -> Problem {
+        Problem {
+            status,
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    fn with(mut self, name: &'static str, value: impl Into<String>) -> Problem {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// The message in a language (Open311 answers in Vietnamese, the portal in the
+    /// visitor's).
+    pub fn text(&self, t: &crate::i18n::Tr) -> String {
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        t.fill(self.key, args)
+    }
+}
 
 /// An uploaded photo: (file name, bytes).
 pub type Media = Option<(String, Vec<u8>)>;
@@ -108,17 +136,26 @@ fn coordinate(fields: &[(String, String)]) -> Result<Option<(f64, f64)>, Problem
             let parsed = a.parse::<f64>().ok().zip(b.parse::<f64>().ok());
             match parsed.and_then(|(a, b)| Coordinate::new(a, b).ok().map(|_| (a, b))) {
                 Some(p) => Ok(Some(p)),
-                None => Err((
+                None => Err(Problem::new(
                     StatusCode::BAD_REQUEST,
-                    "lat and long must be WGS84 decimal degrees.".into(),
+                    "open311.err.coordinates",
                 )),
             }
         }
-        _ => Err((
+        _ => Err(Problem::new(
             StatusCode::BAD_REQUEST,
-            "Send lat and long together.".into(),
+            "open311.err.lat_long",
         )),
     }
+}
+
+/// Where a report comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    /// An Open311 client: an `api_key` field is required.
+    Open311,
+    /// The public portal, by a visitor or a signed-in person.
+    Portal { user: Option<i64> },
 }
 
 /// Checks, routes and records a report. Problems are returned together (spec §12).
@@ -126,35 +163,40 @@ pub async fn create(
     state: &AppState,
     fields: &[(String, String)],
     media: Media,
+    source: Source,
 ) -> Result<PublicReport, Vec<Problem>> {
-    let bad = |d: &str| (StatusCode::BAD_REQUEST, d.to_string());
+    let bad = |key: &'static str| Problem::new(StatusCode::BAD_REQUEST, key);
     let internal = |e: dieuhanh_store::StoreError| {
         tracing::error!(error = %e, "open311 intake failed");
-        vec![bad(
-            "The service is temporarily unavailable; try again later.",
-        )]
+        vec![bad("open311.err.unavailable")]
     };
     // The key first: without a valid one nothing else is looked at (403).
-    let key = match arg(fields, "api_key") {
-        Some(k) => citizen::key_id(&state.store, k).await.map_err(internal)?,
-        None => None,
-    };
-    let Some(key_id) = key else {
-        return Err(vec![(
-            StatusCode::FORBIDDEN,
-            "A valid api_key is required to create a request.".into(),
-        )]);
+    let (key_id, channel, created_by) = match source {
+        Source::Open311 => {
+            let key = match arg(fields, "api_key") {
+                Some(k) => citizen::key_id(&state.store, k).await.map_err(internal)?,
+                None => None,
+            };
+            let Some(key_id) = key else {
+                return Err(vec![Problem::new(
+                    StatusCode::FORBIDDEN,
+                    "open311.err.api_key",
+                )]);
+            };
+            (Some(key_id), "open311", None)
+        }
+        Source::Portal { user } => (None, "portal", user),
     };
     let Some(code) = arg(fields, "service_code") else {
-        return Err(vec![bad("service_code is required.")]);
+        return Err(vec![bad("open311.err.service_code")]);
     };
     let service = match citizen::service(&state.store, code).await {
         Ok(s) => s,
         Err(dieuhanh_store::StoreError::NotFound) => {
-            return Err(vec![(
-                StatusCode::NOT_FOUND,
-                format!("Unknown service_code {code:?}."),
-            )]);
+            return Err(vec![
+                Problem::new(StatusCode::NOT_FOUND, "open311.err.unknown_service")
+                    .with("code", code),
+            ]);
         }
         Err(e) => return Err(internal(e)),
     };
@@ -166,31 +208,34 @@ pub async fn create(
     let address = arg(fields, "address_string").unwrap_or("");
     let address_id = arg(fields, "address_id").unwrap_or("");
     if point.is_none() && address.is_empty() && address_id.is_empty() && problems.is_empty() {
-        problems.push(bad(
-            "Missing location: send lat and long, address_string or address_id.",
-        ));
+        problems.push(bad("open311.err.location"));
     }
     if address.chars().count() > 500 || address_id.chars().count() > 100 {
-        problems.push(bad("address_string or address_id is too long."));
+        problems.push(bad("open311.err.address"));
     }
     let description = arg(fields, "description").unwrap_or("");
     if description.chars().count() > rules::MAX_DESCRIPTION {
-        problems.push(bad("description is longer than 4000 characters."));
+        problems.push(bad("open311.err.description"));
     }
     let media_url = arg(fields, "media_url").unwrap_or("");
     if !media_url.is_empty()
         && (media_url.len() > 1000
             || !(media_url.starts_with("https://") || media_url.starts_with("http://")))
     {
-        problems.push(bad("media_url must be an http(s) URL."));
+        problems.push(bad("open311.err.media_url"));
     }
     let kept = match rules::check_answers(&service.attributes, &answers(fields)) {
         Ok(a) => a,
         Err(list) => {
-            problems.extend(
-                list.into_iter()
-                    .map(|p| bad(&format!("{p} for service {}.", service.code))),
-            );
+            problems.extend(list.into_iter().map(|(code, p)| {
+                let key = match p {
+                    rules::AnswerProblem::Required => "open311.err.attribute_required",
+                    rules::AnswerProblem::Invalid => "open311.err.attribute_invalid",
+                };
+                bad(key)
+                    .with("code", code)
+                    .with("service", service.code.clone())
+            }));
             Answers::new()
         }
     };
@@ -206,19 +251,16 @@ pub async fn create(
     .filter_map(|k| arg(fields, k).map(|v| (k, v)))
     .collect();
     if !service.anonymous_allowed && !contact.iter().any(|(k, _)| matches!(*k, "email" | "phone")) {
-        problems.push(bad(&format!(
-            "Service {} does not take anonymous reports: give an email or phone.",
-            service.code
-        )));
+        problems.push(bad("open311.err.anonymous").with("code", service.code.clone()));
     }
     if contact.iter().any(|(_, v)| v.chars().count() > 200) {
-        problems.push(bad("A contact field is longer than 200 characters."));
+        problems.push(bad("open311.err.contact"));
     }
     let accepted_media = match &media {
         Some((name, bytes)) => match dieuhanh_core::files::accept(name, bytes.len()) {
             Ok(a) if a.content_type.starts_with("image/") => Some(a),
             _ => {
-                problems.push(bad("media must be a JPEG or PNG photo of at most 10 MiB."));
+                problems.push(bad("open311.err.media"));
                 None
             }
         },
@@ -249,9 +291,7 @@ pub async fn create(
                     .map_err(internal)?
                     .id
             }
-            None => problems.push(bad(
-                "The point is outside the city: no ward, commune or special zone contains it.",
-            )),
+            None => problems.push(bad("open311.err.outside")),
         }
     }
     if let Some(department) = service.department_unit_id {
@@ -264,11 +304,7 @@ pub async fn create(
     let due = state
         .calendar()
         .add_working_days(today, service.deadline_days as u32)
-        .map_err(|_| {
-            vec![bad(
-                "The deadline cannot be computed yet (the working-day calendar of the year is not complete).",
-            )]
-        })?;
+        .map_err(|_| vec![bad("open311.err.calendar")])?;
     let sealed = (!contact.is_empty()).then(|| {
         let json = serde_json::Value::Object(
             contact
@@ -294,10 +330,10 @@ pub async fn create(
             answers: &kept,
             media_url,
             contact_sealed: sealed.as_deref(),
-            api_key_id: Some(key_id),
-            channel: "open311",
+            api_key_id: key_id,
+            channel,
             due_date: &due.to_string(),
-            created_by: None,
+            created_by,
             initial_state: CITIZEN_REPORT.initial,
         },
     )

@@ -474,7 +474,7 @@ pub async fn post_root(
     if let Err(e) = check_jurisdiction(&state, &fields) {
         return errors(format, &[e]);
     }
-    match intake::create(&state, &fields, media).await {
+    match intake::create(&state, &fields, media, intake::Source::Open311).await {
         Ok(report) => {
             let node = Node::List(
                 "request",
@@ -486,7 +486,12 @@ pub async fn post_root(
             );
             respond(StatusCode::OK, format, "service_requests", &node)
         }
-        Err(problems) => errors(format, &problems),
+        Err(problems) => {
+            let t = crate::i18n::Lang::Vi.tr();
+            let list: Vec<(StatusCode, String)> =
+                problems.iter().map(|p| (p.status, p.text(&t))).collect();
+            errors(format, &list)
+        }
     }
 }
 

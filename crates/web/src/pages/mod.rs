@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod calendar;
+pub mod citizen;
 pub mod cockpit;
 pub mod direction;
 pub mod files;
@@ -16,6 +17,7 @@ pub mod map;
 pub mod obstacles;
 pub mod outbox;
 pub mod people;
+pub mod portal;
 pub mod reports;
 pub mod routes_admin;
 pub mod settings_admin;
@@ -109,6 +111,7 @@ pub fn item_path(kind: &str) -> &'static str {
     match kind {
         "obstacle" => "obstacles",
         "report" => "reports",
+        "citizen_report" => "citizen-reports",
         _ => "tasks",
     }
 }
