@@ -480,3 +480,116 @@ async fn queries_follow_the_filters_window_and_paging_rules() {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"\x89PNG fake");
 }
+
+#[tokio::test]
+async fn a_resident_reports_on_the_portal_by_clicking_the_map() {
+    let app = app_with_key().await;
+    // Where Bến Thành market is drawn on the picker map.
+    let geo = dieuhanh_web::load_geography(&app.store)
+        .await
+        .unwrap()
+        .unwrap();
+    let (x, y) = geo.map.projection.to_pixel(10.7725, 106.6980);
+    let visitor = app.browser();
+    let (status, html) = app.get(&visitor, "/phan-anh/moi").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("type=\"image\" name=\"pick\" src=\"/phan-anh/ban-do.svg\""));
+    let (status, svg) = app.get(&visitor, "/phan-anh/ban-do.svg").await;
+    assert_eq!(status, 200);
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    let (_, html) = app
+        .get(
+            &visitor,
+            &format!("/phan-anh/moi?pick.x={}&pick.y={}", x.round(), y.round()),
+        )
+        .await;
+    assert!(html.contains("Vị trí thuộc Phường Bến Thành"), "{html}");
+    let (_, html) = app.get(&visitor, "/phan-anh/moi?pick.x=2&pick.y=2").await;
+    assert!(html.contains("nằm ngoài Thành phố"));
+
+    // Step 3: the form for the chosen category, then the report.
+    let form_page = "/phan-anh/moi?lat=10.7725&long=106.698&service=VSMT-01";
+    let (_, html) = app.get(&visitor, form_page).await;
+    assert!(
+        html.contains("name=\"attribute[KHOI_LUONG]\"")
+            && html.contains("enctype=\"multipart/form-data\"")
+    );
+    let send = |csrf: String, volume: &'static str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("service_code", "VSMT-01")
+            .text("lat", "10.7725")
+            .text("long", "106.698")
+            .text("attribute[KHOI_LUONG]", volume)
+            .text("description", "Rác chất đống trước cổng chợ")
+            .text("phone", "0909000111")
+    };
+    let csrf = app.csrf(&visitor, form_page).await;
+    let r = visitor
+        .post(app.url("/phan-anh"))
+        .multipart(send(csrf, ""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Cần trả lời attribute[KHOI_LUONG]"), "{html}");
+    assert!(
+        html.contains("Rác chất đống trước cổng chợ"),
+        "what was typed stays"
+    );
+    let csrf = app.csrf(&visitor, form_page).await;
+    let r = visitor
+        .post(app.url("/phan-anh"))
+        .multipart(send(csrf, "LON"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Đã gửi phản ánh. Mã phản ánh của bạn: PA-"),
+        "{html}"
+    );
+    assert!(!html.contains("0909000111"));
+    let start = html.find("Mã phản ánh của bạn: ").unwrap() + "Mã phản ánh của bạn: ".len();
+    let id = html[start..start + 14].to_string();
+    // The same again nearby is flagged as a likely duplicate.
+    let csrf = app.csrf(&visitor, form_page).await;
+    let r = visitor
+        .post(app.url("/phan-anh"))
+        .multipart(send(csrf, "NHO"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains(&format!("href=\"/phan-anh/{id}\""))
+    );
+
+    // Public pages show it without the phone; the ward sees the phone only on request,
+    // and the reading is audited.
+    let (status, html) = app.get(&visitor, &format!("/phan-anh/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Phường Bến Thành") && !html.contains("0909000111"));
+    let (_, list) = app.get(&visitor, "/phan-anh?unit=26743").await;
+    assert!(list.contains(&id) && list.contains("class=\"report-dot"));
+    let officer = app.signed_in("benthanh.canbo").await;
+    let (_, reports) = app.get(&officer, "/citizen-reports").await;
+    let link = format!("/citizen-reports/");
+    assert!(reports.contains(&link) && reports.contains(&id));
+    let start = reports.find("href=\"/citizen-reports/").unwrap() + "href=\"".len();
+    let page = reports[start..start + reports[start..].find('"').unwrap()].to_string();
+    let (_, html) = app.get(&officer, &page).await;
+    assert!(!html.contains("0909000111"));
+    let before = app.audit_count().await;
+    let r = app
+        .post_form(&officer, &page, &format!("{page}/contact"), &[])
+        .await;
+    assert!(r.text().await.unwrap().contains("0909000111"));
+    assert_eq!(app.audit_count().await, before + 1);
+    let outsider = app.signed_in("saigon.canbo").await;
+    assert_eq!(app.get(&outsider, &page).await.0, 404);
+}
