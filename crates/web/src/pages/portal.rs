@@ -379,7 +379,7 @@ pub async fn submit(
                     lat: entered.get("lat").and_then(|v| v.parse().ok()),
                     long: entered.get("long").and_then(|v| v.parse().ok()),
                     service: entered.get("service_code").cloned().unwrap_or_default(),
-                    no_map: entered.get("lat").is_none().then(|| "1".to_string()),
+                    no_map: (!entered.contains_key("lat")).then(|| "1".to_string()),
                     ..NewParams::default()
                 };
                 let errors = problems.iter().map(|p| p.text(&ctx.t)).collect();
