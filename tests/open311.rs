@@ -279,6 +279,21 @@ async fn a_request_is_posted_routed_and_followed_without_personal_data() {
         404
     );
 
+    // The cockpit counts it for the ward.
+    let city = app.token("lanhdao").await;
+    let ward_row = |cockpit: &Value| {
+        cockpit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == "26743")
+            .unwrap()
+            .clone()
+    };
+    let (_, cockpit) = app.api_get(Some(&city), "/api/v1/cockpit").await;
+    assert_eq!(ward_row(&cockpit)["citizen_open"], 1);
+    assert_eq!(cockpit["totals"]["citizen_open"], 1);
+
     // The ward handles it in the product; the resolution note becomes public.
     let ward = app.token("benthanh.lanhdao").await;
     let item = dieuhanh_store::citizen::reports(
@@ -316,6 +331,10 @@ async fn a_request_is_posted_routed_and_followed_without_personal_data() {
         one[0]["updated_datetime"].as_str() >= one[0]["requested_datetime"].as_str(),
         "updated when it changed"
     );
+
+    let (_, cockpit) = app.api_get(Some(&city), "/api/v1/cockpit").await;
+    assert_eq!(ward_row(&cockpit)["citizen_open"], 0);
+    assert_eq!(ward_row(&cockpit)["citizen_median_days"], 0);
 
     // Another ward cannot act on it.
     let other = app.token("26740.lanhdao").await;

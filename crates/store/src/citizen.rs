@@ -468,6 +468,32 @@ pub async fn by_item(store: &Store, item_id: i64) -> Result<PublicReport> {
     report_row(&row)
 }
 
+/// Per unit, the days each citizen report resolved since `since_us` took (from receipt
+/// to resolution, calendar days), for medians.
+pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT c.unit_id, c.requested_at_us, w.closed_on FROM citizen_reports c JOIN work_items w ON w.id = c.item_id \
+         WHERE w.state = 'resolved' AND w.closed_on IS NOT NULL AND c.requested_at_us >= $1",
+    )
+    .bind(since_us)
+    .fetch_all(store.reader())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let at: i64 = r.try_get("requested_at_us")?;
+        let closed: String = r.try_get("closed_on")?;
+        let (Some(received), Ok(closed)) = (
+            dieuhanh_core::time::vn_date(at),
+            closed.parse::<jiff::civil::Date>(),
+        ) else {
+            continue;
+        };
+        let days = (closed - received).get_days() as i64;
+        out.push((r.try_get("unit_id")?, days.max(0)));
+    }
+    Ok(out)
+}
+
 /// The answers given to a service's attributes.
 pub async fn answers(store: &Store, item_id: i64) -> Result<Answers> {
     let text: String = sqlx::query("SELECT answers_json FROM citizen_reports WHERE item_id = $1")

@@ -34,6 +34,11 @@ pub struct UnitRow {
     pub reports_overdue: i64,
     /// Reports submitted after their deadline (every period so far).
     pub reports_late: i64,
+    /// Citizen reports the unit handles that are open, and past their deadline.
+    pub citizen_open: i64,
+    pub citizen_overdue: i64,
+    /// Median days to resolve a citizen report (last 90 days); null before any.
+    pub citizen_median_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
@@ -47,6 +52,8 @@ pub struct Totals {
     pub units_not_visited: i64,
     pub reports_overdue: i64,
     pub units_with_overdue_reports: i64,
+    pub citizen_open: i64,
+    pub citizen_overdue: i64,
 }
 
 pub const SORTS: [&str; 4] = ["red_flags", "overdue", "on_time_rate", "name"];
@@ -102,6 +109,26 @@ pub async fn rows(
     .into_iter()
     .map(|c| (c.unit_id, c))
     .collect();
+    let citizen: HashMap<i64, UnitCounts> = dieuhanh_store::direction::unit_counts(
+        &state.store,
+        "citizen_report",
+        &today.to_string(),
+        &soon.to_string(),
+    )
+    .await?
+    .into_iter()
+    .map(|c| (c.unit_id, c))
+    .collect();
+    let mut durations: HashMap<i64, Vec<i64>> = HashMap::new();
+    let since = dieuhanh_core::time::now_us() - 90 * 86_400_000_000;
+    for (unit, days) in dieuhanh_store::citizen::resolution_days(&state.store, since).await? {
+        durations.entry(unit).or_default().push(days);
+    }
+    let median = |unit: i64| {
+        let mut d = durations.get(&unit)?.clone();
+        d.sort_unstable();
+        Some(d[d.len() / 2])
+    };
     let units = dieuhanh_store::units::all_current(&state.store).await?;
     let since = crate::visits::days_since_visit(state).await?;
     let raised: HashMap<i64, (i64, i64)> =
@@ -158,6 +185,9 @@ pub async fn rows(
                 obstacles_overdue: raised.get(&u.id).map(|r| r.1).unwrap_or(0),
                 reports_overdue: reports.get(&u.id).map(|r| r.overdue).unwrap_or(0),
                 reports_late: reports.get(&u.id).map(|r| r.done_late).unwrap_or(0),
+                citizen_open: citizen.get(&u.id).map(|r| r.open).unwrap_or(0),
+                citizen_overdue: citizen.get(&u.id).map(|r| r.overdue).unwrap_or(0),
+                citizen_median_days: median(u.id),
             }
         })
         .collect();
@@ -208,6 +238,8 @@ pub async fn rows(
         units_not_visited: rows.iter().filter(|r| r.visit_overdue).count() as i64,
         reports_overdue: rows.iter().map(|r| r.reports_overdue).sum(),
         units_with_overdue_reports: rows.iter().filter(|r| r.reports_overdue > 0).count() as i64,
+        citizen_open: rows.iter().map(|r| r.citizen_open).sum(),
+        citizen_overdue: rows.iter().map(|r| r.citizen_overdue).sum(),
     };
     Ok((rows, totals, units))
 }

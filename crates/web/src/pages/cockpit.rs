@@ -13,7 +13,13 @@ use axum::response::Response;
 use dieuhanh_core::org::UnitKind;
 use std::collections::{BTreeSet, HashMap};
 
-pub const MEASURES: [&str; 4] = ["overdue", "on_time_rate", "open", "reports_overdue"];
+pub const MEASURES: [&str; 5] = [
+    "overdue",
+    "on_time_rate",
+    "open",
+    "reports_overdue",
+    "citizen_overdue",
+];
 
 #[derive(Template)]
 #[template(path = "cockpit.html")]
@@ -64,6 +70,7 @@ fn bucket(measure: &str, row: &UnitRow) -> &'static str {
         },
         "open" => level(row.open, [0, 2, 5, 9]),
         "reports_overdue" => level(row.reports_overdue, [0, 1, 2, 3]),
+        "citizen_overdue" => level(row.citizen_overdue, [0, 1, 3, 5]),
         _ => level(row.overdue, [0, 1, 3, 5]),
     }
 }
@@ -112,6 +119,14 @@ pub async fn show(
                 ("b2", "cockpit.legend.rate_b2"),
                 ("b3", "cockpit.legend.rate_b3"),
                 ("b4", "cockpit.legend.rate_b4"),
+                ("bn", "cockpit.legend.none"),
+            ],
+            "citizen_overdue" => [
+                ("b0", "cockpit.legend.overdue_b0"),
+                ("b1", "cockpit.legend.overdue_b1"),
+                ("b2", "cockpit.legend.overdue_b2"),
+                ("b3", "cockpit.legend.overdue_b3"),
+                ("b4", "cockpit.legend.overdue_b4"),
                 ("bn", "cockpit.legend.none"),
             ],
             "reports_overdue" => [
@@ -188,6 +203,7 @@ fn measure_key(measure: &str) -> &'static str {
         "on_time_rate" => "cockpit.on_time_rate",
         "open" => "cockpit.open",
         "reports_overdue" => "cockpit.reports_overdue",
+        "citizen_overdue" => "cockpit.citizen_overdue",
         _ => "cockpit.overdue",
     }
 }
@@ -242,6 +258,9 @@ fn workbook(ctx: &PageCtx, rows: &[UnitRow]) -> Result<Vec<u8>, rust_xlsxwriter:
         ctx.t.get("cockpit.days_since_visit"),
         ctx.t.get("cockpit.reports_overdue"),
         ctx.t.get("cockpit.reports_late"),
+        ctx.t.get("cockpit.citizen_open"),
+        ctx.t.get("cockpit.citizen_overdue"),
+        ctx.t.get("cockpit.citizen_median"),
     ];
     for (col, header) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *header, &bold)?;
@@ -265,6 +284,11 @@ fn workbook(ctx: &PageCtx, rows: &[UnitRow]) -> Result<Vec<u8>, rust_xlsxwriter:
         }
         sheet.write_number(row, 10, r.reports_overdue as f64)?;
         sheet.write_number(row, 11, r.reports_late as f64)?;
+        sheet.write_number(row, 12, r.citizen_open as f64)?;
+        sheet.write_number(row, 13, r.citizen_overdue as f64)?;
+        if let Some(days) = r.citizen_median_days {
+            sheet.write_number(row, 14, days as f64)?;
+        }
     }
     sheet.autofit();
     book.save_to_buffer()
