@@ -339,8 +339,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let reports =
                     dieuhanh_store::seed_reports::seed_demo_reports(&store, today).await?;
                 seed::seed_demo_open311_key(&store).await?;
+                dieuhanh_store::seed_services::ensure_catalogue(&store).await?;
+                let citizen =
+                    dieuhanh_store::seed_services::seed_demo_citizen_reports(&store, today).await?;
                 println!(
-                    "{tasks} demo tasks from 3 directives; {visits} field visits; {obstacles} obstacles; {reports} periodic reports."
+                    "{tasks} demo tasks from 3 directives; {visits} field visits; {obstacles} obstacles; {reports} periodic reports; {citizen} citizen reports."
                 );
                 println!(
                     "Demo database ready in {:.1} s.",

@@ -611,3 +611,31 @@ async fn a_resident_reports_on_the_portal_by_clicking_the_map() {
     let outsider = app.signed_in("saigon.canbo").await;
     assert_eq!(app.get(&outsider, &page).await.0, 404);
 }
+
+#[tokio::test]
+async fn the_demo_has_two_months_of_citizen_reports_across_the_city() {
+    let app = TestApp::spawn().await;
+    let today = dieuhanh_core::time::vn_date(dieuhanh_core::time::now_us()).unwrap();
+    let created = dieuhanh_store::seed_services::seed_demo_citizen_reports(&app.store, today)
+        .await
+        .unwrap();
+    assert_eq!(created, 300);
+    let (status, all) = get_json(&app, "/open311/v2/requests.json?page_size=1000").await;
+    assert_eq!(status, 200);
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 300);
+    let closed = all.iter().filter(|r| r["status"] == "closed").count();
+    assert!(closed > 100 && closed < 300, "{closed}");
+    let agencies: std::collections::HashSet<&str> = all
+        .iter()
+        .map(|r| r["agency_responsible"].as_str().unwrap())
+        .collect();
+    assert!(
+        agencies.len() > 40,
+        "spread across the city: {}",
+        agencies.len()
+    );
+    let city = app.token("lanhdao").await;
+    let (_, cockpit) = app.api_get(Some(&city), "/api/v1/cockpit").await;
+    assert!(cockpit["totals"]["citizen_open"].as_i64().unwrap() > 0);
+}

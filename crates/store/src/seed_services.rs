@@ -233,3 +233,187 @@ pub async fn ensure_catalogue(store: &Store) -> Result<usize> {
     tx.commit().await?;
     Ok(CATEGORIES.len())
 }
+
+/// Demo citizen reports: about 300 over the last 60 days at points drawn across the
+/// city, routed as a real report would be, the older ones mostly resolved. Invented
+/// data, deterministic.
+pub async fn seed_demo_citizen_reports(store: &Store, today: jiff::civil::Date) -> Result<usize> {
+    use crate::citizen::{NewReport, create, services};
+    use crate::direction::{Change, apply, item};
+    use dieuhanh_core::geography::{BoundaryIndex, Coordinate};
+    use dieuhanh_core::workflow::CITIZEN_REPORT;
+    let text = crate::units::boundaries_geojson(store).await?;
+    let Ok(index) = BoundaryIndex::from_geojson(&text) else {
+        return Ok(0);
+    };
+    if index.is_empty() {
+        return Ok(0);
+    }
+    let calendar = crate::calendar::load(store).await?;
+    let catalogue = services(store).await?;
+    if catalogue.is_empty() {
+        return Ok(0);
+    }
+    let triage = match crate::units::by_code(store, "van-phong-ubnd").await {
+        Ok(u) => u,
+        Err(_) => crate::units::root(store).await?,
+    };
+    let units = crate::units::all_current(store).await?;
+    let descriptions = [
+        "Tình trạng kéo dài nhiều ngày, đề nghị cơ quan chức năng kiểm tra.",
+        "Gây nguy hiểm cho người đi đường, nhất là buổi tối.",
+        "Người dân trong hẻm đã phản ánh nhiều lần nhưng chưa được xử lý.",
+        "Xảy ra sau mỗi cơn mưa lớn.",
+    ];
+    // A small linear congruential generator: the same demo every time.
+    let mut seed: u64 = 0x2026_1127;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as f64 / (1u64 << 31) as f64
+    };
+    let now = dieuhanh_core::time::now_us();
+    let mut created = 0;
+    let mut attempts = 0;
+    while created < 300 && attempts < 5000 {
+        attempts += 1;
+        let (lat, lon) = (10.35 + next() * 0.85, 106.35 + next() * 0.85);
+        let Some(code) = Coordinate::new(lat, lon)
+            .ok()
+            .and_then(|c| index.locate(c).map(str::to_string))
+        else {
+            continue;
+        };
+        let Some(ward) = units.iter().find(|u| u.code == code) else {
+            continue;
+        };
+        let service = &catalogue[(next() * catalogue.len() as f64) as usize % catalogue.len()];
+        let age_days = (next() * 60.0) as i64;
+        let received_at = now - age_days * 86_400_000_000 - (next() * 8.0 * 3.6e9) as i64;
+        let Some(received) = dieuhanh_core::time::vn_date(received_at) else {
+            continue;
+        };
+        let Ok(due) = calendar.add_working_days(received, service.deadline_days as u32) else {
+            continue;
+        };
+        let unit_id = service.department_unit_id.unwrap_or(ward.id);
+        let mut answers = dieuhanh_core::open311::Answers::new();
+        for a in service
+            .attributes
+            .iter()
+            .filter(|a| a.variable && a.required)
+        {
+            if let Some((k, _)) = a.values.first() {
+                answers.insert(a.code.clone(), vec![k.clone()]);
+            }
+        }
+        let description = descriptions[created % descriptions.len()];
+        let mut tx = store.begin().await?;
+        let (item_id, _) = create(
+            &mut tx,
+            &NewReport {
+                unit_id,
+                issuer_unit_id: triage.id,
+                service,
+                lat_lon: Some((lat, lon)),
+                address: "",
+                address_id: "",
+                description,
+                answers: &answers,
+                media_url: "",
+                contact_sealed: None,
+                api_key_id: None,
+                channel: "portal",
+                due_date: &due.to_string(),
+                created_by: None,
+                initial_state: CITIZEN_REPORT.initial,
+            },
+        )
+        .await?;
+        sqlx::query(
+            "UPDATE citizen_reports SET requested_at_us = $1, updated_at_us = $1 WHERE item_id = $2",
+        )
+        .bind(received_at)
+        .bind(item_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        // Older reports are mostly dealt with; the newest are still waiting.
+        let fate = next();
+        let steps: &[(&str, &str)] = if age_days > 7 && fate < 0.75 {
+            &[
+                ("acknowledge", ""),
+                ("resolve", "Đã kiểm tra và xử lý xong."),
+            ]
+        } else if age_days > 7 && fate < 0.8 {
+            &[("reject", "Trùng với phản ánh đã tiếp nhận trước đó.")]
+        } else if age_days > 2 && fate < 0.9 {
+            &[("acknowledge", ""), ("start", "")]
+        } else {
+            &[]
+        };
+        let handler = units
+            .iter()
+            .find(|u| u.id == unit_id)
+            .map(|u| u.code.clone());
+        let (Some(handler), false) = (handler, steps.is_empty()) else {
+            created += 1;
+            continue;
+        };
+        let (Ok(officer), Ok(leader)) = (
+            crate::users::by_username(store, &format!("{handler}.canbo")).await,
+            crate::users::by_username(store, &format!("{handler}.lanhdao")).await,
+        ) else {
+            created += 1;
+            continue;
+        };
+        let mut current = item(store, item_id).await?;
+        let mut tx = store.begin().await?;
+        for (action, note) in steps {
+            let (relation, actor) = if *action == "reject" {
+                (dieuhanh_core::workflow::Relation::OwnerLeader, leader.id)
+            } else {
+                (dieuhanh_core::workflow::Relation::OwnerOfficial, officer.id)
+            };
+            let t = CITIZEN_REPORT
+                .apply(
+                    &current.state,
+                    action,
+                    &[relation],
+                    Some(*note).filter(|n| !n.is_empty()),
+                )
+                .map_err(|e| crate::StoreError::Corrupt(format!("demo transition: {e}")))?;
+            let closed = matches!(*action, "resolve" | "reject").then(|| {
+                let days = (age_days / 3).clamp(0, service.deadline_days + 2);
+                received
+                    .checked_add(jiff::Span::new().days(days))
+                    .unwrap_or(received)
+                    .min(today)
+                    .to_string()
+            });
+            apply(
+                &mut tx,
+                &current,
+                &Change {
+                    action: t.action,
+                    from: t.from,
+                    to: t.to,
+                    actor,
+                    note,
+                    progress: None,
+                    assignee_id: None,
+                    due_date: None,
+                    closed_on: closed.as_deref(),
+                    reopen: false,
+                },
+            )
+            .await?;
+            crate::citizen::touch(&mut tx, item_id, (!note.is_empty()).then_some(*note)).await?;
+            current.state = t.to.to_string();
+        }
+        tx.commit().await?;
+        created += 1;
+    }
+    Ok(created)
+}
