@@ -39,6 +39,10 @@ pub struct Settings {
     /// Working days before a deadline on which reminders go out: `"3,1"`, `[3, 1]` or
     /// a single number.
     pub reminder_days: ReminderDays,
+    /// The `jurisdiction_id` the Open311 endpoint answers to.
+    pub open311_jurisdiction: String,
+    /// Reports one Open311 API key may send per minute.
+    pub open311_posts_per_minute: u32,
 }
 
 /// The reminder days as a file or the environment may write them.
@@ -108,6 +112,8 @@ impl Default for Settings {
             mail_from: "Điều hành <no-reply@localhost>".into(),
             public_url: None,
             reminder_days: ReminderDays::List(vec![3, 1]),
+            open311_jurisdiction: "hochiminhcity.gov.vn".into(),
+            open311_posts_per_minute: 60,
         }
     }
 }

@@ -271,6 +271,8 @@ fn web_config(s: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         client_ip_header: s.client_ip_header.clone(),
         reminder_days: reminder_days(s)?,
         mailer: mailer(s)?,
+        open311_jurisdiction: s.open311_jurisdiction.clone(),
+        open311_posts_per_minute: s.open311_posts_per_minute,
         ..WebConfig::default()
     })
 }

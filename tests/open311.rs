@@ -639,3 +639,49 @@ async fn the_demo_has_two_months_of_citizen_reports_across_the_city() {
     let (_, cockpit) = app.api_get(Some(&city), "/api/v1/cockpit").await;
     assert!(cockpit["totals"]["citizen_open"].as_i64().unwrap() > 0);
 }
+
+#[tokio::test]
+async fn keys_are_issued_revoked_and_rate_limited() {
+    let app = TestApp::spawn_with(common::Options {
+        config: dieuhanh_web::state::WebConfig {
+            open311_posts_per_minute: 2,
+            login_attempts_per_minute: 1000,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dieuhanh"))
+            .args(["--database-url", &app.database_url, "open311", "key"])
+            .args(args)
+            .env("DIEUHANH_LOG", "error")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let issued = cli(&["add", "--label", "Ứng dụng Công dân số"]);
+    let key = issued.lines().nth(1).unwrap().trim().to_string();
+    assert_eq!(key.len(), 48);
+    assert!(cli(&["list"]).contains("active") && !cli(&["list"]).contains(&key));
+    assert_eq!(report(&app, &key).await, 200);
+    assert_eq!(report(&app, &key).await, 200);
+    assert_eq!(report(&app, &key).await, 429, "the third this minute waits");
+    let id = issued.split_whitespace().nth(1).unwrap().to_string();
+    cli(&["revoke", &id]);
+    assert_eq!(report(&app, &key).await, 403, "a revoked key is refused");
+}
+
+async fn report(app: &TestApp, key: &str) -> u16 {
+    let fields = [
+        ("api_key", key),
+        ("service_code", "DCS-01"),
+        ("address_string", "Công viên 23/9"),
+    ];
+    post(app, "json", &fields).await.0
+}

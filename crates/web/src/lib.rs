@@ -95,6 +95,7 @@ pub async fn build_state(
     Ok(AppState {
         calendar,
         throttle: LoginThrottle::new(config.login_attempts_per_minute),
+        key_throttle: security::throttle::KeyThrottle::new(config.open311_posts_per_minute),
         store,
         config: Arc::new(config),
         keys: Arc::new(Keys::from_master(master_key)),
@@ -670,6 +671,7 @@ pub fn spawn_housekeeping(state: AppState) {
         loop {
             tick.tick().await;
             state.throttle.retain_recent();
+            state.key_throttle.retain_recent();
             let now = dieuhanh_core::time::now_us();
             let idle = now - state.config.session_idle.as_micros() as i64;
             let absolute = now - state.config.session_absolute.as_micros() as i64;

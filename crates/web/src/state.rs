@@ -34,6 +34,8 @@ pub struct WebConfig {
     pub mailer: crate::mail::Mailer,
     /// The `jurisdiction_id` the Open311 endpoint answers to.
     pub open311_jurisdiction: String,
+    /// Reports one Open311 key may send per minute.
+    pub open311_posts_per_minute: u32,
 }
 
 impl Default for WebConfig {
@@ -51,6 +53,7 @@ impl Default for WebConfig {
             reminder_days: crate::reminders::DEFAULT_REMINDER_DAYS.to_vec(),
             mailer: crate::mail::Mailer::outbox_only("http://127.0.0.1:8080"),
             open311_jurisdiction: crate::open311::DEFAULT_JURISDICTION.to_string(),
+            open311_posts_per_minute: 60,
         }
     }
 }
@@ -88,6 +91,8 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub passwords: PasswordHashing,
     pub throttle: LoginThrottle,
+    /// Open311 POSTs per integrator key.
+    pub key_throttle: crate::security::throttle::KeyThrottle,
     pub geography: Option<Arc<Geography>>,
     /// The working-day calendar every deadline is computed with; replaced whole when an
     /// administrator enters a year's notice.

@@ -183,6 +183,12 @@ pub async fn create(
                     "open311.err.api_key",
                 )]);
             };
+            if state.key_throttle.check(key_id).is_err() {
+                return Err(vec![Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "open311.err.rate",
+                )]);
+            }
             (Some(key_id), "open311", None)
         }
         Source::Portal { user } => (None, "portal", user),

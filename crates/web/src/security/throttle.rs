@@ -49,6 +49,32 @@ impl LoginThrottle {
     }
 }
 
+/// Requests per integrator key (Open311 POSTs): one limiter keyed by the key's id.
+#[derive(Clone)]
+pub struct KeyThrottle {
+    per_key: Arc<DefaultKeyedRateLimiter<i64>>,
+}
+
+impl KeyThrottle {
+    pub fn new(per_minute: u32) -> Self {
+        let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        KeyThrottle {
+            per_key: Arc::new(governor::RateLimiter::keyed(Quota::per_minute(n))),
+        }
+    }
+
+    /// `Ok` if the key may send now, or how long to wait.
+    pub fn check(&self, key_id: i64) -> Result<(), Duration> {
+        self.per_key
+            .check_key(&key_id)
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
+    pub fn retain_recent(&self) {
+        self.per_key.retain_recent();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
