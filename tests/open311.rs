@@ -675,6 +675,26 @@ async fn keys_are_issued_revoked_and_rate_limited() {
     let id = issued.split_whitespace().nth(1).unwrap().to_string();
     cli(&["revoke", &id]);
     assert_eq!(report(&app, &key).await, 403, "a revoked key is refused");
+
+    // Administrators issue keys on a page too; the key is shown once.
+    let admin = app.signed_in("admin").await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/open311",
+            "/admin/open311",
+            &[("label", "Cổng thông tin phường")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.unwrap();
+    let start = html.find("<code class=\"secret\">").unwrap() + "<code class=\"secret\">".len();
+    let key = html[start..start + html[start..].find('<').unwrap()].to_string();
+    assert_eq!(report(&app, &key).await, 200);
+    let (_, html) = app.get(&admin, "/admin/open311").await;
+    assert!(html.contains("Cổng thông tin phường") && !html.contains(&key));
+    let officer = app.signed_in("benthanh.canbo").await;
+    assert_eq!(app.get(&officer, "/admin/open311").await.0, 403);
 }
 
 async fn report(app: &TestApp, key: &str) -> u16 {

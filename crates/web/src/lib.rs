@@ -310,6 +310,24 @@ pub fn route_table() -> RouteTable {
         .add("GET", "/admin/outbox", Admin, get(pages::outbox::show))
         .add(
             "GET",
+            "/admin/open311",
+            Admin,
+            get(pages::open311_admin::show),
+        )
+        .add(
+            "POST",
+            "/admin/open311",
+            Admin,
+            post(pages::open311_admin::add),
+        )
+        .add(
+            "POST",
+            "/admin/open311/revoke",
+            Admin,
+            post(pages::open311_admin::revoke),
+        )
+        .add(
+            "GET",
             "/admin/terms",
             Admin,
             get(pages::settings_admin::show),

@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod login;
 pub mod map;
 pub mod obstacles;
+pub mod open311_admin;
 pub mod outbox;
 pub mod people;
 pub mod portal;
