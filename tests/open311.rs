@@ -157,6 +157,15 @@ async fn discovery_and_services_answer_in_both_formats() {
     assert_eq!((status, errors[0]["code"].as_i64()), (404, Some(404)));
     let (status, _, _) = get(&app, "/open311/v2/tokens/abc.json").await;
     assert_eq!(status, 404);
+    // The OpenAPI document describes the GeoReport endpoints too.
+    let (_, openapi) = get_json(&app, "/api/openapi.json").await;
+    for path in [
+        "/open311/v2/{file}",
+        "/open311/v2/services/{file}",
+        "/open311/v2/requests/{file}",
+    ] {
+        assert!(openapi["paths"][path].is_object(), "{path} in OpenAPI");
+    }
 }
 
 #[tokio::test]

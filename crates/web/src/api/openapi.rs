@@ -34,6 +34,12 @@ use utoipa::{Modify, OpenApi};
         super::obstacles::act,
         super::obstacles::answers,
         super::visits::create,
+        crate::open311::discovery_only,
+        crate::open311::get_root,
+        crate::open311::post_root,
+        crate::open311::get_service,
+        crate::open311::get_request,
+        crate::open311::get_token,
         super::citizen::list,
         super::citizen::get,
         super::citizen::act,
@@ -54,7 +60,7 @@ use utoipa::{Modify, OpenApi};
         crate::ops::metrics,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "obstacles"), (name = "reports"), (name = "citizen reports"), (name = "ops"))
+    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "obstacles"), (name = "reports"), (name = "citizen reports"), (name = "open311", description = "Open311 GeoReport v2 (XML and JSON; see the GeoReport v2 specification)"), (name = "ops"))
 )]
 pub struct ApiDoc;
 

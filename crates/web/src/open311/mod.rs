@@ -212,6 +212,10 @@ fn unknown_format(file: &str) -> Response {
 }
 
 /// `GET /open311/{file}`: the discovery document only.
+#[utoipa::path(get, path = "/open311/{file}", tag = "open311",
+    params(("file" = String, Path, description = "discovery.xml or discovery.json")),
+    responses((status = 200, description = "The Open311 Service Discovery document (XML, or JSON with the .json suffix)", content_type = "text/xml"),
+        (status = 404, description = "Error list")))]
 pub async fn discovery_only(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     match Format::split(&file) {
         Some(("discovery", f)) => discovery(&state, f).await,
@@ -221,6 +225,18 @@ pub async fn discovery_only(State(state): State<AppState>, Path(file): Path<Stri
 }
 
 /// `GET /open311/v2/{file}`: discovery, services, requests.
+#[utoipa::path(get, path = "/open311/v2/{file}", tag = "open311",
+    params(("file" = String, Path, description = "discovery, services or requests, with .xml or .json (GeoReport v2 §5, §6, §10)"),
+        ("jurisdiction_id" = Option<String>, Query, description = "hochiminhcity.gov.vn by default; empty is absent, another is 404"),
+        ("service_request_id" = Option<String>, Query, description = "requests: ids, comma-separated; overrides every other filter"),
+        ("service_code" = Option<String>, Query, description = "requests: codes, comma-separated"),
+        ("status" = Option<String>, Query, description = "requests: open, closed or open,closed"),
+        ("start_date" = Option<String>, Query, description = "requests: W3C date-time with offset"),
+        ("end_date" = Option<String>, Query, description = "requests: W3C date-time with offset; the window is at most 90 days"),
+        ("page" = Option<i64>, Query, description = "requests: page, from 1 (extension)"),
+        ("page_size" = Option<i64>, Query, description = "requests: at most 1000 (extension); default cap 1000")),
+    responses((status = 200, description = "Discovery, the service list or the request list (XML, or JSON with the .json suffix)", content_type = "text/xml"),
+        (status = 400, description = "Error list"), (status = 404, description = "Error list")))]
 pub async fn get_root(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -263,6 +279,10 @@ fn backend(format: Format, e: impl std::fmt::Display) -> Response {
 }
 
 /// `GET /open311/v2/services/{code}.{format}`.
+#[utoipa::path(get, path = "/open311/v2/services/{file}", tag = "open311",
+    params(("file" = String, Path, description = "service_code with .xml or .json, e.g. TNG-01.json (§7)")),
+    responses((status = 200, description = "The service definition (XML, or JSON with the .json suffix)", content_type = "text/xml"),
+        (status = 404, description = "Error list")))]
 pub async fn get_service(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -294,6 +314,10 @@ pub async fn get_service(
 }
 
 /// `GET /open311/v2/requests/{id}.{format}`: a one-element list.
+#[utoipa::path(get, path = "/open311/v2/requests/{file}", tag = "open311",
+    params(("file" = String, Path, description = "service_request_id with .xml or .json, e.g. PA-2026-000123.json (§11)")),
+    responses((status = 200, description = "A one-element request list, without any reporter data (XML, or JSON with the .json suffix)", content_type = "text/xml"),
+        (status = 404, description = "Error list")))]
 pub async fn get_request(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -331,6 +355,9 @@ pub async fn get_request(
 
 /// `GET /open311/v2/tokens/{token}.{format}`: every service is realtime, so no token is
 /// ever issued and every token is unknown.
+#[utoipa::path(get, path = "/open311/v2/tokens/{file}", tag = "open311",
+    params(("file" = String, Path, description = "token with .xml or .json (§9)")),
+    responses((status = 404, description = "Error list: every service is realtime, so no token exists")))]
 pub async fn get_token(Path(file): Path<String>) -> Response {
     let Some((token, format)) = Format::split(&file) else {
         return unknown_format(&file);
@@ -447,6 +474,12 @@ async fn list_requests(state: &AppState, format: Format, pairs: &Pairs) -> Respo
 
 /// `POST /open311/v2/requests.{format}`: form-encoded or multipart (with an optional
 /// `media` file).
+#[utoipa::path(post, path = "/open311/v2/{file}", tag = "open311",
+    params(("file" = String, Path, description = "requests.xml or requests.json (§8)")),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "api_key, service_code, lat and long or address_string or address_id, attribute[CODE], description, email, phone, first_name, last_name, device_id, account_id, media_url, jurisdiction_id; multipart/form-data also accepted, with an optional `media` photo"),
+    responses((status = 200, description = "A one-element list with service_request_id and service_notice (XML, or JSON with the .json suffix)", content_type = "text/xml"),
+        (status = 400, description = "Error list"), (status = 403, description = "Error list: api_key missing or invalid"),
+        (status = 404, description = "Error list: unknown service_code or jurisdiction_id"), (status = 429, description = "Error list: too many reports from this key")))]
 pub async fn post_root(
     State(state): State<AppState>,
     Path(file): Path<String>,
