@@ -714,3 +714,84 @@ async fn report(app: &TestApp, key: &str) -> u16 {
     ];
     post(app, "json", &fields).await.0
 }
+
+#[tokio::test]
+async fn a_point_on_a_shared_boundary_goes_to_one_ward_and_private_categories_need_contact() {
+    let app = app_with_key().await;
+    // A vertex two wards share, taken from the real boundaries.
+    let text = dieuhanh_store::units::boundaries_geojson(&app.store)
+        .await
+        .unwrap();
+    let geo: Value = serde_json::from_str(&text).unwrap();
+    let mut owners: std::collections::HashMap<(i64, i64), std::collections::BTreeSet<String>> =
+        Default::default();
+    for f in geo["features"].as_array().unwrap() {
+        let code = f["properties"]["code"].as_str().unwrap().to_string();
+        let rings: Vec<&Value> = match f["geometry"]["type"].as_str().unwrap() {
+            "Polygon" => f["geometry"]["coordinates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .collect(),
+            _ => f["geometry"]["coordinates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|p| p.as_array().unwrap().iter())
+                .collect(),
+        };
+        for ring in rings {
+            for c in ring.as_array().unwrap() {
+                let key = (
+                    (c[0].as_f64().unwrap() * 1e9).round() as i64,
+                    (c[1].as_f64().unwrap() * 1e9).round() as i64,
+                );
+                owners.entry(key).or_default().insert(code.clone());
+            }
+        }
+    }
+    let ((lon, lat), codes) = owners
+        .iter()
+        .find(|(_, codes)| codes.len() == 2)
+        .expect("two wards share a vertex");
+    let (lat, lon) = (*lat as f64 / 1e9, *lon as f64 / 1e9);
+    let lowest = codes.iter().next().unwrap();
+    let expected = dieuhanh_store::units::by_code(&app.store, lowest)
+        .await
+        .unwrap()
+        .name;
+    let (lat_s, lon_s) = (lat.to_string(), lon.to_string());
+    let (status, body) = post(
+        &app,
+        "json",
+        &[
+            ("api_key", KEY),
+            ("service_code", "TTDT-01"),
+            ("lat", &lat_s),
+            ("long", &lon_s),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let created: Value = serde_json::from_str(&body).unwrap();
+    let id = created[0]["service_request_id"].as_str().unwrap();
+    let (_, one) = get_json(&app, &format!("/open311/v2/requests/{id}.json")).await;
+    assert_eq!(
+        one[0]["agency_responsible"],
+        expected.as_str(),
+        "the lowest code of {codes:?}"
+    );
+
+    // Illegal construction is not taken anonymously.
+    let anonymous = [
+        ("api_key", KEY),
+        ("service_code", "TTXD-01"),
+        ("address_string", "Hẻm 12"),
+    ];
+    let (status, body) = post(&app, "json", &anonymous).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("không nhận phản ánh ẩn danh"), "{body}");
+    let mut with_phone = anonymous.to_vec();
+    with_phone.push(("phone", "0912345678"));
+    assert_eq!(post(&app, "json", &with_phone).await.0, 200);
+}
