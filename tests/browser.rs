@@ -462,3 +462,113 @@ async fn a_monthly_report_is_defined_filled_submitted_and_totalled() {
     assert!(figures.contains("168"), "{figures}");
     c.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_resident_clicks_the_map_reports_a_problem_and_the_ward_resolves_it() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn().await;
+    let c = &driver.client;
+    c.set_window_size(1400, 2200).await.unwrap();
+
+    // Click Bến Thành market on the picker map (an image input: no JavaScript).
+    let geo = dieuhanh_web::load_geography(&app.store)
+        .await
+        .unwrap()
+        .unwrap();
+    let (x, y) = geo.map.projection.to_pixel(10.7725, 106.6980);
+    c.goto(&app.url("/phan-anh/moi")).await.unwrap();
+    let picker = c.find(Locator::Css("input[name=pick]")).await.unwrap();
+    let offset = (
+        x - geo.map.width.round() / 2.0,
+        y - geo.map.height.round() / 2.0,
+    );
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: picker,
+            duration: None,
+            x: offset.0.round(),
+            y: offset.1.round(),
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(click).await.unwrap();
+    c.wait()
+        .for_element(Locator::LinkText("Lấn chiếm vỉa hè, lòng đường"))
+        .await
+        .unwrap();
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("Vị trí thuộc Phường Bến Thành")
+    );
+    c.find(Locator::LinkText("Lấn chiếm vỉa hè, lòng đường"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("p-description"))
+        .await
+        .unwrap();
+    fill(c, "p-description", "Quán nước chiếm hết vỉa hè trước chợ").await;
+    submit_and_wait(c, "form[action='/phan-anh']", "Đã gửi phản ánh").await;
+    let source = c.source().await.unwrap();
+    let start = source.find("Mã phản ánh của bạn: ").unwrap() + "Mã phản ánh của bạn: ".len();
+    let id = source[start..start + 14].to_string();
+
+    // The ward's officer resolves it with a public note.
+    sign_in(c, &app, "benthanh.canbo").await;
+    c.goto(&app.url("/citizen-reports")).await.unwrap();
+    c.find(Locator::Css("table.grid a[href^='/citizen-reports/']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(
+            "form.action-form:has(input[value=acknowledge])",
+        ))
+        .await
+        .unwrap();
+    submit_and_wait(
+        c,
+        "form.action-form:has(input[value=acknowledge])",
+        "Đã thực hiện: Xác nhận đã nhận",
+    )
+    .await;
+    c.wait()
+        .for_element(Locator::Id("note-resolve"))
+        .await
+        .unwrap();
+    fill(c, "note-resolve", "Đã nhắc nhở, vỉa hè đã thông thoáng").await;
+    submit_and_wait(
+        c,
+        "form.action-form:has(input[value=resolve])",
+        "Đã thực hiện: Đã xử lý xong",
+    )
+    .await;
+    sign_out(c).await;
+
+    // The resident's page shows the outcome.
+    c.goto(&app.url(&format!("/phan-anh/{id}"))).await.unwrap();
+    let text = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("Đã xử lý xong") && text.contains("vỉa hè đã thông thoáng"),
+        "{text}"
+    );
+    c.clone().close().await.unwrap();
+}
