@@ -397,6 +397,52 @@ async fn queries_follow_the_filters_window_and_paging_rules() {
     assert_eq!(all[0]["service_code"], "TTDT-01", "newest first");
     assert_eq!(all[1]["address"], "");
 
+    // The city's triage office hands the address-only report to the ward.
+    let triage = app.token("van-phong-ubnd.canbo").await;
+    let (_, queue) = app
+        .api_get(Some(&triage), "/api/v1/citizen-reports?open=true")
+        .await;
+    let item = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service_code"] == "TTDT-01")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/citizen-reports/{item}/actions");
+    let (status, b) = app
+        .api_post(
+            &triage,
+            &path,
+            serde_json::json!({"action": "transfer", "unit": "khong-co", "note": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (status, b["error"]["code"].as_str()),
+        (400, Some("invalid_unit"))
+    );
+    let (status, b) = app
+        .api_post(&triage, &path, serde_json::json!({"action": "transfer", "unit": "26740", "note": "Địa chỉ thuộc phường Sài Gòn"}))
+        .await;
+    assert_eq!(status, 200, "{b}");
+    assert_eq!(b["unit_code"], "26740");
+    let saigon = app.token("saigon.canbo").await;
+    let (_, theirs) = app.api_get(Some(&saigon), "/api/v1/citizen-reports").await;
+    assert!(
+        theirs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == item)
+    );
+    let (_, all) = get_json(&app, "/open311/v2/requests.json").await;
+    let all = all.as_array().unwrap().clone();
+    assert!(
+        all.iter()
+            .any(|r| r["service_code"] == "TTDT-01" && r["agency_responsible"] == "Phường Sài Gòn")
+    );
+
     let count = |v: &Value| v.as_array().map(|a| a.len()).unwrap_or(usize::MAX);
     assert_eq!(
         count(

@@ -488,6 +488,16 @@ pub const CITIZEN_REPORT: KindSpec = {
                 by: &[OwnerLeader, OwnerOfficial],
                 needs_reason: false,
             },
+            // Triage: the unit holding it (the city's office for address-only reports, or
+            // a unit that is not competent) hands it to the right one, which receives it
+            // afresh.
+            ActionSpec {
+                name: "transfer",
+                from: &["received", "acknowledged"],
+                to: "received",
+                by: &[OwnerLeader, OwnerOfficial],
+                needs_reason: true,
+            },
             ActionSpec {
                 name: "assign",
                 from: &["received", "acknowledged", "in_progress"],
@@ -636,6 +646,8 @@ mod tests {
         ];
         for who in [OwnerLeader, OwnerOfficial] {
             allowed.push(("received", "acknowledge", who, "acknowledged"));
+            allowed.push(("received", "transfer", who, "received"));
+            allowed.push(("acknowledged", "transfer", who, "received"));
             for from in ["received", "acknowledged"] {
                 allowed.push((from, "start", who, "in_progress"));
             }

@@ -311,6 +311,41 @@ pub async fn set_media_url(tx: &mut Tx, item_id: i64, url: &str) -> Result<()> {
     Ok(())
 }
 
+/// Hands a report to another unit: the item, its events and the report move to it; the
+/// receiving unit's trail records the arrival (the sending unit's records the action).
+pub async fn transfer(
+    tx: &mut Tx,
+    item: &crate::direction::WorkItem,
+    unit_id: i64,
+    actor: i64,
+) -> Result<()> {
+    for sql in [
+        "UPDATE work_items SET unit_id = $1, assignee_id = NULL WHERE id = $2",
+        "UPDATE work_item_events SET unit_id = $1 WHERE item_id = $2",
+        "UPDATE citizen_reports SET unit_id = $1 WHERE item_id = $2",
+        "UPDATE attachments SET unit_id = $1 WHERE item_id = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(unit_id)
+            .bind(item.id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    append(
+        tx,
+        AuditEvent {
+            unit_id,
+            actor_id: Some(actor),
+            entity: "citizen_report",
+            entity_id: item.id.to_string(),
+            action: "citizen_report.receive",
+            summary: json!({"before": {"unit": item.unit_id}, "after": {"unit": unit_id}}),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Marks a public change: a new `updated_datetime`, and the public note when given.
 pub async fn touch(tx: &mut Tx, item_id: i64, public_note: Option<&str>) -> Result<()> {
     sqlx::query(

@@ -84,6 +84,7 @@ impl DirectionError {
             "invalid_note" => "direction.err.note",
             "invalid_cooperators" => "direction.err.cooperators",
             "invalid_task" => "obstacles.err.task",
+            "invalid_unit" => "citizen.err.unit",
             "item_closed" => "files.err.closed",
             "file_empty" => "files.err.empty",
             "file_too_large" => "files.err.too_large",
@@ -319,6 +320,8 @@ pub struct ActionInput {
     pub assignee: String,
     /// New deadline when granting an extension.
     pub due_date: String,
+    /// Code of the unit a citizen report is transferred to.
+    pub unit: String,
 }
 
 /// Takes an action on a work item of any declared kind, with the side effects the
@@ -362,6 +365,7 @@ pub async fn act(
     let today = today();
     let today_text = today.to_string();
     let new_due;
+    let mut transfer_to = None;
     match (spec.kind, t.action) {
         ("task" | "citizen_report", "assign") => {
             let user = dieuhanh_store::users::by_username(&state.store, input.assignee.trim())
@@ -414,6 +418,16 @@ pub async fn act(
         ("report", "return") => change.reopen = true,
         ("citizen_report", "resolve" | "reject") => change.closed_on = Some(&today_text),
         ("citizen_report", "reopen") => change.reopen = true,
+        ("citizen_report", "transfer") => {
+            let target = dieuhanh_store::units::by_code(&state.store, input.unit.trim())
+                .await
+                .map_err(|_| DirectionError::Invalid("invalid_unit"))?;
+            if target.id == item.unit_id || target.valid_to.is_some() || target.parent_id.is_none()
+            {
+                return Err(DirectionError::Invalid("invalid_unit"));
+            }
+            transfer_to = Some(target.id);
+        }
         ("report", "accept") => {}
         (_, "cancel" | "accept" | "withdraw") => change.closed_on = Some(&today_text),
         _ => {}
@@ -425,6 +439,9 @@ pub async fn act(
     if spec.kind == "citizen_report" {
         let public = matches!(t.action, "resolve" | "reject" | "reopen").then_some(note);
         dieuhanh_store::citizen::touch(&mut tx, item.id, public).await?;
+        if let Some(unit) = transfer_to {
+            dieuhanh_store::citizen::transfer(&mut tx, &item, unit, principal.user_id).await?;
+        }
     }
     if spec.kind == "obstacle" && t.action == "answer" {
         let details = dieuhanh_store::obstacles::details(&state.store, item.id).await?;

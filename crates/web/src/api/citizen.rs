@@ -126,12 +126,14 @@ pub async fn get(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
-    /// acknowledge, assign, start, resolve, reject or reopen.
+    /// acknowledge, transfer, assign, start, resolve, reject or reopen.
     pub action: String,
     /// The public note of a resolution, rejection or reopening.
     pub note: Option<String>,
     /// Username of the official to assign.
     pub assignee: Option<String>,
+    /// Code of the unit to transfer the report to (action `transfer`).
+    pub unit: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/citizen-reports/{id}/actions", tag = "citizen reports", params(("id" = i64, Path)),
@@ -150,6 +152,7 @@ pub async fn act(
         action: req.action,
         note: req.note.unwrap_or_default(),
         assignee: req.assignee.unwrap_or_default(),
+        unit: req.unit.unwrap_or_default(),
         ..Default::default()
     };
     service::act(&state, &caller.principal(), id, &input).await?;

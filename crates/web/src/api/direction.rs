@@ -73,6 +73,9 @@ fn invalid_message(code: &str) -> &'static str {
         "invalid_cooperators" => {
             "cooperating_units must list codes of wards, communes, special zones or departments (at most 50)"
         }
+        "invalid_unit" => {
+            "unit must be the code of another unit in force (ward, commune, special zone or department)"
+        }
         "invalid_task" => "task_id must be a task your unit leads or co-operates on",
         "item_closed" => "files can be attached only while the item is open",
         "file_empty" => "the file is empty",
@@ -380,6 +383,7 @@ pub async fn act(
         progress: req.progress,
         assignee: req.assignee.unwrap_or_default(),
         due_date: req.due_date.unwrap_or_default(),
+        ..Default::default()
     };
     service::visible_of_kind(&state, &caller.principal(), id, TASK.kind).await?;
     service::act(&state, &caller.principal(), id, &input).await?;

@@ -280,6 +280,8 @@ pub struct ActForm {
     note: String,
     #[serde(default)]
     assignee: String,
+    #[serde(default)]
+    unit: String,
 }
 
 pub async fn act(
@@ -295,6 +297,7 @@ pub async fn act(
             action: form.action.clone(),
             note: form.note,
             assignee: form.assignee,
+            unit: form.unit,
             ..Default::default()
         };
         match service::act(&state, &principal, id, &input).await {

@@ -541,6 +541,7 @@ pub async fn act(
             progress,
             assignee: form.assignee,
             due_date: form.due_date,
+            ..Default::default()
         };
         service::visible_of_kind(&state, &principal, id, TASK.kind).await?;
         match service::act(&state, &principal, id, &input).await {
