@@ -11,6 +11,7 @@ pub mod org;
 pub mod paging;
 pub mod policy;
 pub mod reporting;
+pub mod staffing;
 pub mod text;
 pub mod time;
 pub mod workflow;
