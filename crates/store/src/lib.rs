@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod ballots;
 pub mod calendar;
 pub mod citizen;
 pub mod direction;

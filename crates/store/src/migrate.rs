@@ -71,6 +71,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0010_citizen_reports.sql"),
         postgres: include_str!("../migrations/postgres/0010_citizen_reports.sql"),
     },
+    Step {
+        version: 11,
+        description: "ballots",
+        sqlite: include_str!("../migrations/sqlite/0011_ballots.sql"),
+        postgres: include_str!("../migrations/postgres/0011_ballots.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod attachments;
 pub mod auth;
+pub mod ballots;
 pub mod cockpit;
 pub mod direction;
 pub mod error;
@@ -178,6 +179,15 @@ pub fn route_table() -> RouteTable {
             post(pages::files::to_directive).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
         )
         .add("GET", "/files/{id}", SignedIn, get(pages::files::download))
+        .add("GET", "/ballots", SignedIn, get(pages::ballots::list))
+        .add("POST", "/ballots", SignedIn, post(pages::ballots::create))
+        .add("GET", "/ballots/{id}", SignedIn, get(pages::ballots::show))
+        .add(
+            "POST",
+            "/ballots/{id}/vote",
+            SignedIn,
+            post(pages::ballots::vote),
+        )
         .add("GET", "/phan-anh", Public, get(pages::portal::list))
         .add(
             "POST",

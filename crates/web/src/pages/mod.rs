@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod ballots;
 pub mod calendar;
 pub mod citizen;
 pub mod cockpit;
