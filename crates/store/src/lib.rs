@@ -22,6 +22,7 @@ pub mod seed_reports;
 pub mod seed_services;
 pub mod sessions;
 pub mod settings;
+pub mod staffing;
 pub mod tokens;
 pub mod units;
 pub mod users;

@@ -77,6 +77,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0011_ballots.sql"),
         postgres: include_str!("../migrations/postgres/0011_ballots.sql"),
     },
+    Step {
+        version: 12,
+        description: "staffing",
+        sqlite: include_str!("../migrations/sqlite/0012_staffing.sql"),
+        postgres: include_str!("../migrations/postgres/0012_staffing.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

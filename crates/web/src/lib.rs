@@ -20,6 +20,7 @@ pub mod reminders;
 pub mod reports;
 pub mod routes;
 pub mod security;
+pub mod staffing;
 pub mod state;
 pub mod visits;
 
@@ -179,6 +180,43 @@ pub fn route_table() -> RouteTable {
             post(pages::files::to_directive).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
         )
         .add("GET", "/files/{id}", SignedIn, get(pages::files::download))
+        .add("GET", "/staffing", SignedIn, get(pages::staffing::show))
+        .add(
+            "POST",
+            "/staffing/positions",
+            SignedIn,
+            post(pages::staffing::add_position),
+        )
+        .add(
+            "POST",
+            "/staffing/proposals",
+            SignedIn,
+            post(pages::staffing::run),
+        )
+        .add(
+            "GET",
+            "/staffing/proposals/{id}",
+            SignedIn,
+            get(pages::staffing::proposal),
+        )
+        .add(
+            "POST",
+            "/staffing/proposals/{id}/approve",
+            SignedIn,
+            post(pages::staffing::approve),
+        )
+        .add(
+            "GET",
+            "/staffing/profile",
+            SignedIn,
+            get(pages::staffing::profile),
+        )
+        .add(
+            "POST",
+            "/staffing/profile",
+            SignedIn,
+            post(pages::staffing::save_profile),
+        )
         .add("GET", "/ballots", SignedIn, get(pages::ballots::list))
         .add("POST", "/ballots", SignedIn, post(pages::ballots::create))
         .add("GET", "/ballots/{id}", SignedIn, get(pages::ballots::show))

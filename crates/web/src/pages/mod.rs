@@ -23,6 +23,7 @@ pub mod portal;
 pub mod reports;
 pub mod routes_admin;
 pub mod settings_admin;
+pub mod staffing;
 pub mod units;
 pub mod visits;
 

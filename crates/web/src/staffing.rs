@@ -1,0 +1,336 @@
+//! Staffing use cases: the organisation board (city leaders) defines positions and runs
+//! proposals; officials keep their profile (levels, wishes, comment). A proposal stores
+//! its inputs and result, explains every placement, and changes positions only when the
+//! board approves it.
+
+use crate::direction::{DirectionError, today};
+use crate::state::AppState;
+use dieuhanh_core::policy::{Principal, Role};
+use dieuhanh_core::staffing::{self, Candidate, Position, Requirement, Weights};
+use dieuhanh_store::staffing::{self as store, Profile};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+
+/// The organisation board: city leaders (and administrators).
+pub fn is_board(p: &Principal) -> bool {
+    matches!(p.role, Role::CityLeader | Role::SystemAdmin)
+}
+
+/// Requirements typed one per line: `criterion | minimum | mandatory (có/yes) | weight`.
+pub fn parse_requirements(text: &str) -> Result<Vec<Requirement>, usize> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+        let [criterion, min, mandatory, weight] = parts[..] else {
+            return Err(i + 1);
+        };
+        let min = dieuhanh_core::reporting::parse_number(min).filter(|v| *v >= 0.0);
+        let weight = dieuhanh_core::reporting::parse_number(weight).filter(|v| *v >= 0.0);
+        let mandatory = match mandatory.to_lowercase().as_str() {
+            "có" | "co" | "yes" | "bắt buộc" => true,
+            "không" | "khong" | "no" => false,
+            _ => return Err(i + 1),
+        };
+        match (
+            criterion.is_empty() || criterion.chars().count() > 100,
+            min,
+            weight,
+        ) {
+            (false, Some(min_level), Some(weight)) => out.push(Requirement {
+                criterion: dieuhanh_core::text::fold(criterion),
+                min_level,
+                mandatory,
+                weight,
+            }),
+            _ => return Err(i + 1),
+        }
+    }
+    Ok(out)
+}
+
+pub async fn add_position(
+    state: &AppState,
+    principal: &Principal,
+    unit_code: &str,
+    title: &str,
+    quota: &str,
+    key_position: bool,
+    requirements: &str,
+) -> Result<i64, DirectionError> {
+    if !is_board(principal) {
+        return Err(DirectionError::Forbidden);
+    }
+    let unit = dieuhanh_store::units::by_code(&state.store, unit_code.trim())
+        .await
+        .map_err(|_| DirectionError::Invalid("invalid_unit"))?;
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 300 {
+        return Err(DirectionError::Invalid("invalid_title"));
+    }
+    let quota: i64 = quota
+        .trim()
+        .parse()
+        .ok()
+        .filter(|q| (1..=1000).contains(q))
+        .ok_or(DirectionError::Invalid("invalid_quota"))?;
+    let reqs = parse_requirements(requirements)
+        .map_err(|_| DirectionError::Invalid("invalid_requirements"))?;
+    let mut tx = state.store.begin().await?;
+    let id = store::add_position(
+        &mut tx,
+        unit.id,
+        title,
+        quota,
+        key_position,
+        &reqs,
+        principal.user_id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Levels typed one per line: `criterion | level`.
+pub fn parse_levels(text: &str) -> Result<BTreeMap<String, f64>, usize> {
+    let mut out = BTreeMap::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (k, v) = line.split_once('|').ok_or(i + 1)?;
+        let k = dieuhanh_core::text::fold(k.trim());
+        let v = dieuhanh_core::reporting::parse_number(v)
+            .filter(|v| *v >= 0.0)
+            .ok_or(i + 1)?;
+        if k.is_empty() || k.chars().count() > 100 {
+            return Err(i + 1);
+        }
+        out.insert(k, v);
+    }
+    Ok(out)
+}
+
+pub async fn save_profile(
+    state: &AppState,
+    principal: &Principal,
+    levels: &str,
+    wishes: &str,
+    comment: &str,
+    anonymous: bool,
+) -> Result<(), DirectionError> {
+    if !principal.role.is_official() {
+        return Err(DirectionError::Forbidden);
+    }
+    let levels = parse_levels(levels).map_err(|_| DirectionError::Invalid("invalid_levels"))?;
+    let known: Vec<i64> = store::positions(&state.store)
+        .await?
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    let mut list: Vec<i64> = Vec::new();
+    for w in wishes
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        let id: i64 = w
+            .parse()
+            .map_err(|_| DirectionError::Invalid("invalid_wishes"))?;
+        if !known.contains(&id) || list.contains(&id) {
+            return Err(DirectionError::Invalid("invalid_wishes"));
+        }
+        list.push(id);
+    }
+    if list.len() > 3 || comment.chars().count() > 5000 {
+        return Err(DirectionError::Invalid("invalid_wishes"));
+    }
+    let mut tx = state.store.begin().await?;
+    store::save_profile(
+        &mut tx,
+        &Profile {
+            user_id: principal.user_id,
+            unit_id: principal.unit_id,
+            levels,
+            wishes: list,
+            comment: comment.trim().to_string(),
+            comment_anonymous: anonymous,
+            ..Profile::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Runs a proposal over the positions and officials of the given units (every unit when
+/// empty) and stores it with its inputs.
+pub async fn run(
+    state: &AppState,
+    principal: &Principal,
+    unit_codes: &[String],
+    weights: Weights,
+    locks_text: &str,
+) -> Result<i64, DirectionError> {
+    if !is_board(principal) {
+        return Err(DirectionError::Forbidden);
+    }
+    if weights.wish.iter().any(|w| !(0.0..=100.0).contains(w)) {
+        return Err(DirectionError::Invalid("invalid_weights"));
+    }
+    let all_units = dieuhanh_store::units::all_current(&state.store).await?;
+    let mut units: Vec<i64> = Vec::new();
+    for code in unit_codes
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+    {
+        let u = all_units
+            .iter()
+            .find(|u| u.code == code)
+            .ok_or(DirectionError::Invalid("invalid_units"))?;
+        units.push(u.id);
+    }
+    let in_scope = |unit: i64| units.is_empty() || units.contains(&unit);
+    let position_rows: Vec<_> = store::positions(&state.store)
+        .await?
+        .into_iter()
+        .filter(|p| in_scope(p.unit_id))
+        .collect();
+    if position_rows.is_empty() {
+        return Err(DirectionError::Invalid("no_positions"));
+    }
+    let profiles: HashMap<i64, Profile> = store::profiles(&state.store)
+        .await?
+        .into_iter()
+        .map(|p| (p.user_id, p))
+        .collect();
+    let mut candidates = Vec::new();
+    let mut names: HashMap<i64, (String, String)> = HashMap::new();
+    for unit in all_units.iter().filter(|u| in_scope(u.id)) {
+        for user_id in dieuhanh_store::users::active_officials(&state.store, unit.id).await? {
+            let user = dieuhanh_store::users::by_id(&state.store, user_id).await?;
+            if user.role == Role::SystemAdmin || user.role == Role::CityLeader {
+                continue;
+            }
+            let profile = profiles.get(&user_id).cloned().unwrap_or_default();
+            names.insert(user_id, (user.username.clone(), user.full_name.clone()));
+            candidates.push(Candidate {
+                id: user_id,
+                levels: profile.levels,
+                wishes: profile.wishes,
+            });
+        }
+    }
+    let mut locks = Vec::new();
+    let bad = || DirectionError::Invalid("invalid_locks");
+    for raw in locks_text.lines() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (user, position) = line.split_once('|').ok_or_else(bad)?;
+        let user = dieuhanh_store::users::by_username(&state.store, user.trim())
+            .await
+            .map_err(|_| bad())?;
+        let position: i64 = position.trim().parse().map_err(|_| bad())?;
+        locks.push((user.id, position));
+    }
+    let positions: Vec<Position> = position_rows
+        .iter()
+        .map(|p| Position {
+            id: p.id,
+            quota: p.quota as u32,
+            requirements: p.requirements.clone(),
+        })
+        .collect();
+    let proposal = staffing::propose(&candidates, &positions, &locks, &weights)
+        .map_err(|_| DirectionError::Invalid("invalid_locks"))?;
+    let titles: HashMap<i64, (String, String, i64)> = position_rows
+        .iter()
+        .map(|p| (p.id, (p.title.clone(), p.unit_name.clone(), p.unit_id)))
+        .collect();
+    let placements: Vec<serde_json::Value> = proposal
+        .placements
+        .iter()
+        .map(|pl| {
+            let (username, full_name) = names.get(&pl.candidate).cloned().unwrap_or_default();
+            let (title, unit, unit_id) = titles.get(&pl.position).cloned().unwrap_or_default();
+            let candidate = candidates.iter().find(|c| c.id == pl.candidate);
+            let runners: Vec<serde_json::Value> = candidate
+                .map(|c| staffing::best_options(c, &positions, &weights, 4))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(p, _)| *p != pl.position)
+                .take(3)
+                .map(|(p, f)| {
+                    json!({"position": p, "title": titles.get(&p).map(|t| t.0.clone()), "total": f.total})
+                })
+                .collect();
+            json!({
+                "user_id": pl.candidate, "username": username, "full_name": full_name,
+                "position": pl.position, "title": title, "unit": unit, "unit_id": unit_id,
+                "total": pl.fit.total, "parts": pl.fit.parts, "locked": pl.locked, "runner_ups": runners,
+            })
+        })
+        .collect();
+    let vacancies: Vec<serde_json::Value> = proposal
+        .vacancies
+        .iter()
+        .map(|(p, n)| json!({"position": p, "title": titles.get(p).map(|t| t.0.clone()), "seats": n}))
+        .collect();
+    let inputs = json!({"positions": positions, "candidates": candidates, "locks": locks, "weights": weights});
+    let result = json!({"placements": placements, "vacancies": vacancies});
+    let mut tx = state.store.begin().await?;
+    let id = store::save_proposal(
+        &mut tx,
+        principal.unit_id,
+        &inputs,
+        &result,
+        proposal.total,
+        principal.user_id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn approve(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<(), DirectionError> {
+    if !is_board(principal) {
+        return Err(DirectionError::Forbidden);
+    }
+    let p = store::proposal(&state.store, id).await?;
+    let placements: Vec<(i64, i64, i64)> = p.result["placements"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|x| {
+                    Some((
+                        x["user_id"].as_i64()?,
+                        x["position"].as_i64()?,
+                        x["unit_id"].as_i64()?,
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut tx = state.store.begin().await?;
+    store::approve(
+        &mut tx,
+        id,
+        &placements,
+        &today().to_string(),
+        principal.user_id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

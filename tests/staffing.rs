@@ -1,0 +1,174 @@
+//! Staffing: the board defines positions, officials state abilities and wishes, the
+//! proposal places the right person where a mandatory requirement allows, explains why,
+//! and only approval changes positions.
+
+mod common;
+
+use common::TestApp;
+
+#[tokio::test]
+async fn a_round_goes_from_positions_to_an_approved_proposal() {
+    let app = TestApp::spawn().await;
+    let board = app.signed_in("lanhdao").await;
+    let add = |title: &'static str, reqs: &'static str, key: bool| {
+        let board = board.clone();
+        let app = &app;
+        async move {
+            let mut fields = vec![
+                ("unit", "26743"),
+                ("title", title),
+                ("quota", "1"),
+                ("requirements", reqs),
+            ];
+            if key {
+                fields.push(("key_position", "1"));
+            }
+            app.post_form(&board, "/staffing", "/staffing/positions", &fields)
+                .await
+        }
+    };
+    let r = add("Sai", "dat dai | một | có | 5", false).await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r.text().await.unwrap().contains("Yêu cầu không đúng dạng"));
+    assert_eq!(
+        add("Công chức địa chính", "Đất đai | 1 | có | 5", true)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(
+        add(
+            "Công chức văn hóa - xã hội",
+            "văn hóa | 1 | không | 3",
+            false
+        )
+        .await
+        .status()
+        .as_u16(),
+        303
+    );
+    let ward_leader = app.signed_in("benthanh.lanhdao").await;
+    let r = app
+        .post_form(
+            &ward_leader,
+            "/staffing",
+            "/staffing/positions",
+            &[("unit", "26743"), ("title", "X"), ("quota", "1")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403, "only the board defines positions");
+    let positions = dieuhanh_store::staffing::positions(&app.store)
+        .await
+        .unwrap();
+    let (cadastral, culture) = (
+        positions[0].id.min(positions[1].id),
+        positions[0].id.max(positions[1].id),
+    );
+
+    // Officials state abilities and wishes; one comments anonymously.
+    let officer = app.signed_in("benthanh.canbo").await;
+    let wishes = culture.to_string();
+    let r = app
+        .post_form(
+            &officer,
+            "/staffing/profile",
+            "/staffing/profile",
+            &[
+                ("levels", "dat dai | 1"),
+                ("wishes", wishes.as_str()),
+                ("comment", "Xin được làm công tác văn hóa"),
+                ("anonymous", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let r = app
+        .post_form(
+            &officer,
+            "/staffing/profile",
+            "/staffing/profile",
+            &[("levels", "dat dai"), ("wishes", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let other = app.signed_in("26743.canbo").await;
+    let r = app
+        .post_form(
+            &other,
+            "/staffing/profile",
+            "/staffing/profile",
+            &[("levels", "Văn hóa | 1"), ("wishes", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+
+    // The proposal: the only official meeting the cadastral post's mandatory requirement
+    // takes it, though they wished for the other; the explanation shows why.
+    let r = app
+        .post_form(
+            &board,
+            "/staffing",
+            "/staffing/proposals",
+            &[
+                ("units", "26743"),
+                ("wish1", "3"),
+                ("wish2", "2"),
+                ("wish3", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let page = r.headers()["location"].to_str().unwrap().to_string();
+    let (status, html) = app.get(&board, &page).await;
+    assert_eq!(status, 200);
+    let row = |name: &str| {
+        let start = html
+            .find(name)
+            .unwrap_or_else(|| panic!("{name} in {html}"));
+        html[start..start + html[start..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(
+        row("benthanh.canbo").contains("Công chức địa chính")
+            && row("benthanh.canbo").contains("dat dai: 5")
+    );
+    assert!(row("26743.canbo").contains("Công chức văn hóa"));
+    assert!(html.contains("Tổng mức phù hợp: 8"));
+    let (_, board_html) = app.get(&board, "/staffing").await;
+    assert!(board_html.contains("Xin được làm công tác văn hóa") && board_html.contains("Ẩn danh"));
+    let (status, _) = app.get(&officer, &page).await;
+    assert_eq!(status, 403);
+
+    // Nothing changes until the board approves; then the positions are held.
+    let profile = dieuhanh_store::staffing::profile(
+        &app.store,
+        dieuhanh_store::users::by_username(&app.store, "benthanh.canbo")
+            .await
+            .unwrap()
+            .id,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(profile.position_id, None);
+    let r = app
+        .post_form(&board, &page, &format!("{page}/approve"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("Đã phê duyệt"));
+    let r = app
+        .post_form(&board, &page, &format!("{page}/approve"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 400, "approved once");
+    let (_, mine) = app.get(&officer, "/staffing/profile").await;
+    assert!(mine.contains("Công chức địa chính — Phường Bến Thành"));
+    let officer_id = dieuhanh_store::users::by_username(&app.store, "benthanh.canbo")
+        .await
+        .unwrap()
+        .id;
+    let placed = dieuhanh_store::staffing::profile(&app.store, officer_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(placed.position_id, Some(cadastral));
+}
