@@ -139,6 +139,26 @@ async fn a_round_goes_from_positions_to_an_approved_proposal() {
     let (status, _) = app.get(&officer, &page).await;
     assert_eq!(status, 403);
 
+    let city = app.token("lanhdao").await;
+    let gap_kinds = |gaps: &serde_json::Value| -> Vec<String> {
+        gaps.as_array()
+            .unwrap()
+            .iter()
+            .map(|g| {
+                format!(
+                    "{}:{}",
+                    g["kind"].as_str().unwrap(),
+                    g["subject"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let (_, gaps) = app.api_get(Some(&city), "/api/v1/gaps").await;
+    assert!(
+        gap_kinds(&gaps).contains(&"key_position_vacant:Công chức địa chính".to_string()),
+        "{gaps}"
+    );
+
     // Nothing changes until the board approves; then the positions are held.
     let profile = dieuhanh_store::staffing::profile(
         &app.store,
@@ -171,4 +191,31 @@ async fn a_round_goes_from_positions_to_an_approved_proposal() {
         .unwrap()
         .unwrap();
     assert_eq!(placed.position_id, Some(cadastral));
+    let (_, gaps) = app.api_get(Some(&city), "/api/v1/gaps").await;
+    assert!(
+        !gap_kinds(&gaps)
+            .iter()
+            .any(|g| g.starts_with("key_position_vacant"))
+    );
+
+    // A holder past the position's rotation period is listed as due.
+    app.store
+        .execute_admin(&format!(
+            "UPDATE positions SET rotation_years = 2 WHERE id = {cadastral}"
+        ))
+        .await
+        .unwrap();
+    app.store
+        .execute_admin(&format!(
+            "UPDATE official_profiles SET since = '2020-03-01' WHERE user_id = {officer_id}"
+        ))
+        .await
+        .unwrap();
+    let (_, gaps) = app.api_get(Some(&city), "/api/v1/gaps").await;
+    assert!(
+        gap_kinds(&gaps)
+            .iter()
+            .any(|g| g.starts_with("rotation_due:") && g.contains("Công chức địa chính")),
+        "{gaps}"
+    );
 }

@@ -18,6 +18,8 @@ pub struct PositionRow {
     pub title: String,
     pub quota: i64,
     pub key_position: bool,
+    /// Holders should rotate after this many years (anti-corruption rotation), if set.
+    pub rotation_years: Option<i64>,
     pub requirements: Vec<Requirement>,
     /// Officials holding it now.
     pub holders: i64,
@@ -36,6 +38,7 @@ fn position_row(r: &AnyRow) -> Result<PositionRow> {
         title: r.try_get("title")?,
         quota: r.try_get("quota")?,
         key_position: flag(r.try_get("key_position")?),
+        rotation_years: r.try_get("rotation_years")?,
         requirements: serde_json::from_str(&reqs).map_err(|e| corrupt("requirements", e))?,
         holders: r.try_get("holders")?,
     })
@@ -47,18 +50,20 @@ pub async fn add_position(
     title: &str,
     quota: i64,
     key_position: bool,
+    rotation_years: Option<i64>,
     requirements: &[Requirement],
     actor: i64,
 ) -> Result<i64> {
     let reqs = serde_json::to_string(requirements).map_err(|e| corrupt("requirements", e))?;
     let id: i64 = sqlx::query(
-        "INSERT INTO positions (unit_id, title, quota, key_position, requirements_json, created_at_us) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO positions (unit_id, title, quota, key_position, rotation_years, requirements_json, created_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(unit_id)
     .bind(title)
     .bind(quota)
     .bind(i64::from(key_position))
+    .bind(rotation_years)
     .bind(&reqs)
     .bind(dieuhanh_core::time::now_us())
     .fetch_one(&mut **tx)
@@ -81,7 +86,7 @@ pub async fn add_position(
 
 pub async fn positions(store: &Store) -> Result<Vec<PositionRow>> {
     let rows = sqlx::query(
-        "SELECT p.id, p.unit_id, u.name AS unit_name, p.title, p.quota, p.key_position, p.requirements_json, \
+        "SELECT p.id, p.unit_id, u.name AS unit_name, p.title, p.quota, p.key_position, p.rotation_years, p.requirements_json, \
          (SELECT COUNT(*) FROM official_profiles o WHERE o.position_id = p.id) AS holders \
          FROM positions p JOIN units u ON u.id = p.unit_id ORDER BY u.name, p.title, p.id",
     )

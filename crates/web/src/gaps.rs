@@ -69,6 +69,18 @@ pub async fn find(state: &AppState, principal: &Principal) -> Result<Vec<Gap>, D
             link: format!("/obstacles/{id}"),
         });
     }
+    for (kind, unit_id, unit_name, subject) in crate::staffing::gaps(state).await? {
+        gaps.push(Gap {
+            kind: kind.into(),
+            unit_code: by_id
+                .get(&unit_id)
+                .map(|u| u.code.clone())
+                .unwrap_or_default(),
+            unit_name,
+            subject,
+            link: "/staffing".into(),
+        });
+    }
     for t in dieuhanh_store::reports::templates_without_units(&state.store).await? {
         let issuer = by_id.get(&t.unit_id);
         gaps.push(Gap {

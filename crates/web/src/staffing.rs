@@ -59,6 +59,7 @@ pub async fn add_position(
     title: &str,
     quota: &str,
     key_position: bool,
+    rotation_years: &str,
     requirements: &str,
 ) -> Result<i64, DirectionError> {
     if !is_board(principal) {
@@ -79,6 +80,15 @@ pub async fn add_position(
         .ok_or(DirectionError::Invalid("invalid_quota"))?;
     let reqs = parse_requirements(requirements)
         .map_err(|_| DirectionError::Invalid("invalid_requirements"))?;
+    let rotation = match rotation_years.trim() {
+        "" => None,
+        t => Some(
+            t.parse::<i64>()
+                .ok()
+                .filter(|y| (1..=20).contains(y))
+                .ok_or(DirectionError::Invalid("invalid_rotation"))?,
+        ),
+    };
     let mut tx = state.store.begin().await?;
     let id = store::add_position(
         &mut tx,
@@ -86,6 +96,7 @@ pub async fn add_position(
         title,
         quota,
         key_position,
+        rotation,
         &reqs,
         principal.user_id,
     )
@@ -333,4 +344,59 @@ pub async fn approve(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Staffing gaps (PRODUCT.md point 10): key positions nobody holds, seats left empty, and
+/// holders past their position's rotation period: (kind, unit id, unit name, subject).
+pub async fn gaps(
+    state: &AppState,
+) -> Result<Vec<(&'static str, i64, String, String)>, DirectionError> {
+    let positions = store::positions(&state.store).await?;
+    let mut out = Vec::new();
+    for p in &positions {
+        if p.key_position && p.holders == 0 {
+            out.push((
+                "key_position_vacant",
+                p.unit_id,
+                p.unit_name.clone(),
+                p.title.clone(),
+            ));
+        } else if p.holders < p.quota {
+            out.push((
+                "position_below_quota",
+                p.unit_id,
+                p.unit_name.clone(),
+                format!("{} ({}/{})", p.title, p.holders, p.quota),
+            ));
+        }
+    }
+    let today = today();
+    for profile in store::profiles(&state.store).await? {
+        let (Some(position), Some(since)) = (profile.position_id, profile.since.as_deref()) else {
+            continue;
+        };
+        let Some(p) = positions.iter().find(|p| p.id == position) else {
+            continue;
+        };
+        let (Some(years), Ok(since)) = (p.rotation_years, since.parse::<jiff::civil::Date>())
+        else {
+            continue;
+        };
+        let due = since
+            .checked_add(jiff::Span::new().years(years))
+            .unwrap_or(since);
+        if due <= today {
+            let name = dieuhanh_store::users::by_id(&state.store, profile.user_id)
+                .await
+                .map(|u| u.full_name)
+                .unwrap_or_default();
+            out.push((
+                "rotation_due",
+                p.unit_id,
+                p.unit_name.clone(),
+                format!("{name} — {}", p.title),
+            ));
+        }
+    }
+    Ok(out)
 }

@@ -8,6 +8,7 @@ CREATE TABLE positions (
     title TEXT NOT NULL,
     quota BIGINT NOT NULL,
     key_position SMALLINT NOT NULL,
+    rotation_years BIGINT,
     requirements_json TEXT NOT NULL,
     created_at_us BIGINT NOT NULL
 );

@@ -36,6 +36,15 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Response {
             ),
             (ctx.t.get("gaps.task_unassigned"), group("task_unassigned")),
             (
+                ctx.t.get("gaps.key_position_vacant"),
+                group("key_position_vacant"),
+            ),
+            (
+                ctx.t.get("gaps.position_below_quota"),
+                group("position_below_quota"),
+            ),
+            (ctx.t.get("gaps.rotation_due"), group("rotation_due")),
+            (
                 ctx.t.get("gaps.report_without_units"),
                 group("report_without_units"),
             ),

@@ -110,6 +110,8 @@ pub struct PositionForm {
     #[serde(default)]
     key_position: Option<String>,
     #[serde(default)]
+    rotation_years: String,
+    #[serde(default)]
     requirements: String,
 }
 
@@ -127,6 +129,7 @@ pub async fn add_position(
             &form.title,
             &form.quota,
             form.key_position.is_some(),
+            &form.rotation_years,
             &form.requirements,
         )
         .await
