@@ -44,16 +44,24 @@ fn position_row(r: &AnyRow) -> Result<PositionRow> {
     })
 }
 
-pub async fn add_position(
-    tx: &mut Tx,
-    unit_id: i64,
-    title: &str,
-    quota: i64,
-    key_position: bool,
-    rotation_years: Option<i64>,
-    requirements: &[Requirement],
-    actor: i64,
-) -> Result<i64> {
+pub struct NewPosition<'a> {
+    pub unit_id: i64,
+    pub title: &'a str,
+    pub quota: i64,
+    pub key_position: bool,
+    pub rotation_years: Option<i64>,
+    pub requirements: &'a [Requirement],
+}
+
+pub async fn add_position(tx: &mut Tx, new: &NewPosition<'_>, actor: i64) -> Result<i64> {
+    let NewPosition {
+        unit_id,
+        title,
+        quota,
+        key_position,
+        rotation_years,
+        requirements,
+    } = *new;
     let reqs = serde_json::to_string(requirements).map_err(|e| corrupt("requirements", e))?;
     let id: i64 = sqlx::query(
         "INSERT INTO positions (unit_id, title, quota, key_position, rotation_years, requirements_json, created_at_us) \

@@ -92,12 +92,14 @@ pub async fn add_position(
     let mut tx = state.store.begin().await?;
     let id = store::add_position(
         &mut tx,
-        unit.id,
-        title,
-        quota,
-        key_position,
-        rotation,
-        &reqs,
+        &store::NewPosition {
+            unit_id: unit.id,
+            title,
+            quota,
+            key_position,
+            rotation_years: rotation,
+            requirements: &reqs,
+        },
         principal.user_id,
     )
     .await?;
