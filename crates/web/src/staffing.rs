@@ -52,16 +52,33 @@ pub fn parse_requirements(text: &str) -> Result<Vec<Requirement>, usize> {
     Ok(out)
 }
 
+/// A position as typed on the board's form.
+#[derive(Debug, Clone, Default)]
+pub struct PositionInput {
+    pub unit_code: String,
+    pub title: String,
+    pub quota: String,
+    pub key_position: bool,
+    /// Years, or empty for no rotation.
+    pub rotation_years: String,
+    /// Lines `criterion | minimum | có/không | weight`.
+    pub requirements: String,
+}
+
 pub async fn add_position(
     state: &AppState,
     principal: &Principal,
-    unit_code: &str,
-    title: &str,
-    quota: &str,
-    key_position: bool,
-    rotation_years: &str,
-    requirements: &str,
+    input: &PositionInput,
 ) -> Result<i64, DirectionError> {
+    let PositionInput {
+        unit_code,
+        title,
+        quota,
+        key_position,
+        rotation_years,
+        requirements,
+    } = input;
+    let key_position = *key_position;
     if !is_board(principal) {
         return Err(DirectionError::Forbidden);
     }

@@ -122,18 +122,15 @@ pub async fn add_position(
 ) -> Response {
     let result = async {
         let principal = ctx.require()?.principal();
-        match staffing::add_position(
-            &state,
-            &principal,
-            &form.unit,
-            &form.title,
-            &form.quota,
-            form.key_position.is_some(),
-            &form.rotation_years,
-            &form.requirements,
-        )
-        .await
-        {
+        let input = staffing::PositionInput {
+            unit_code: form.unit,
+            title: form.title,
+            quota: form.quota,
+            key_position: form.key_position.is_some(),
+            rotation_years: form.rotation_years,
+            requirements: form.requirements,
+        };
+        match staffing::add_position(&state, &principal, &input).await {
             Ok(_) => Ok(Redirect::to("/staffing").into_response()),
             Err(e) => {
                 let error = failed(&ctx, e)?;
