@@ -219,3 +219,85 @@ async fn a_round_goes_from_positions_to_an_approved_proposal() {
         "{gaps}"
     );
 }
+
+#[tokio::test]
+async fn an_officials_record_of_work_done_on_time_counts_where_a_position_asks_for_it() {
+    let app = TestApp::spawn().await;
+    let city = app.token("lanhdao").await;
+    let ward = app.token("benthanh.lanhdao").await;
+    let officer = app.token("benthanh.canbo").await;
+    // Bến Thành's officer finishes a task on time.
+    let (_, created) = app
+        .api_post(
+            &city,
+            "/api/v1/directives",
+            serde_json::json!({"doc_number": "5", "doc_date": common::day(-1), "signer": "L", "title": "Việc",
+                               "due_working_days": 5, "units": ["26743"]}),
+        )
+        .await;
+    let (_, tasks) = app
+        .api_get(
+            Some(&city),
+            &format!("/api/v1/tasks?directive={}", created["id"]),
+        )
+        .await;
+    let task = tasks["items"][0]["id"].as_i64().unwrap();
+    let act = |token: &str, body: serde_json::Value| {
+        let token = token.to_string();
+        let app = &app;
+        async move {
+            let (status, b) = app
+                .api_post(&token, &format!("/api/v1/tasks/{task}/actions"), body)
+                .await;
+            assert_eq!(status, 200, "{b}");
+        }
+    };
+    act(
+        &ward,
+        serde_json::json!({"action": "assign", "assignee": "benthanh.canbo"}),
+    )
+    .await;
+    act(
+        &officer,
+        serde_json::json!({"action": "request_completion"}),
+    )
+    .await;
+    act(&city, serde_json::json!({"action": "accept_completion"})).await;
+
+    // A position that needs a record of on-time work (80 %) can only go to them.
+    let board = app.signed_in("lanhdao").await;
+    let r = app
+        .post_form(
+            &board,
+            "/staffing",
+            "/staffing/positions",
+            &[
+                ("unit", "26743"),
+                ("title", "Tổ trưởng một cửa"),
+                ("quota", "1"),
+                ("requirements", "Tỉ lệ đúng hạn | 0,8 | có | 4"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = app
+        .post_form(
+            &board,
+            "/staffing",
+            "/staffing/proposals",
+            &[
+                ("units", "26743"),
+                ("wish1", "3"),
+                ("wish2", "2"),
+                ("wish3", "1"),
+            ],
+        )
+        .await;
+    let page = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, html) = app.get(&board, &page).await;
+    assert!(
+        html.contains("benthanh.canbo") && html.contains("ti le dung han: 4"),
+        "{html}"
+    );
+    assert!(!html.contains("26743.canbo"));
+}

@@ -580,6 +580,29 @@ pub async fn directive_counts(
         .collect()
 }
 
+/// Per official, work they finished and how much of it on time (tasks done, citizen
+/// reports resolved): (user id, on time, finished). A service-quality signal for staffing.
+pub async fn assignee_on_time(store: &Store) -> Result<Vec<(i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT assignee_id, \
+           CAST(SUM(CASE WHEN closed_on <= due_date THEN 1 ELSE 0 END) AS BIGINT) AS on_time, \
+           CAST(COUNT(*) AS BIGINT) AS finished \
+         FROM work_items WHERE assignee_id IS NOT NULL AND closed_on IS NOT NULL \
+           AND state IN ('done', 'resolved') GROUP BY assignee_id",
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("assignee_id")?,
+                r.try_get("on_time")?,
+                r.try_get("finished")?,
+            ))
+        })
+        .collect()
+}
+
 /// Work-item counts of one unit, for the cockpit.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnitCounts {

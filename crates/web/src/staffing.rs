@@ -11,6 +11,9 @@ use dieuhanh_store::staffing::{self as store, Profile};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 
+/// The criterion under which an official's on-time rate enters a proposal.
+pub const ON_TIME_CRITERION: &str = "ti le dung han";
+
 /// The organisation board: city leaders (and administrators).
 pub fn is_board(p: &Principal) -> bool {
     matches!(p.role, Role::CityLeader | Role::SystemAdmin)
@@ -239,6 +242,14 @@ pub async fn run(
         .into_iter()
         .map(|p| (p.user_id, p))
         .collect();
+    // Service quality where it exists: the share of an official's finished work done on
+    // time, as the criterion `ti le dung han` (0 to 1) a position may weigh.
+    let on_time: HashMap<i64, f64> = dieuhanh_store::direction::assignee_on_time(&state.store)
+        .await?
+        .into_iter()
+        .filter(|(_, _, done)| *done > 0)
+        .map(|(user, ok, done)| (user, ok as f64 / done as f64))
+        .collect();
     let mut candidates = Vec::new();
     let mut names: HashMap<i64, (String, String)> = HashMap::new();
     for unit in all_units.iter().filter(|u| in_scope(u.id)) {
@@ -247,7 +258,10 @@ pub async fn run(
             if user.role == Role::SystemAdmin || user.role == Role::CityLeader {
                 continue;
             }
-            let profile = profiles.get(&user_id).cloned().unwrap_or_default();
+            let mut profile = profiles.get(&user_id).cloned().unwrap_or_default();
+            if let Some(rate) = on_time.get(&user_id) {
+                profile.levels.insert(ON_TIME_CRITERION.to_string(), *rate);
+            }
             names.insert(user_id, (user.username.clone(), user.full_name.clone()));
             candidates.push(Candidate {
                 id: user_id,
