@@ -572,3 +572,63 @@ async fn a_resident_clicks_the_map_reports_a_problem_and_the_ward_resolves_it() 
     );
     c.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_secret_ballot_goes_from_open_to_result() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn().await;
+    let c = &driver.client;
+    sign_in(c, &app, "benthanh.lanhdao").await;
+    c.goto(&app.url("/ballots")).await.unwrap();
+    fill(c, "b-title", "Giới thiệu nhân sự Phó Chủ tịch").await;
+    fill(c, "b-options", "Nguyễn Văn An\nTrần Thị Bình").await;
+    // A datetime-local input takes keys in the browser's locale order: set it directly.
+    let closes = format!("{}T17:00", common::day(1));
+    c.execute(
+        "document.getElementById('b-closes').value = arguments[0];",
+        vec![serde_json::Value::String(closes)],
+    )
+    .await
+    .unwrap();
+    fill(c, "b-voters", "benthanh.canbo, benthanh.lanhdao").await;
+    submit_and_wait(c, "form[action='/ballots']", "Phiếu của bạn").await;
+    let page = c.current_url().await.unwrap().to_string();
+    c.find(Locator::Css("input[name=option][value='0']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit_and_wait(c, "form[action$='/vote']", "Đã ghi nhận phiếu của bạn.").await;
+    sign_out(c).await;
+
+    sign_in(c, &app, "benthanh.canbo").await;
+    c.goto(&page).await.unwrap();
+    c.find(Locator::Css("input[name=option][value='1']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit_and_wait(c, "form[action$='/vote']", "Đã ghi nhận phiếu của bạn.").await;
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("Kết quả được công bố sau khi kết thúc.")
+    );
+
+    // Once closed, everyone invited sees the counts.
+    app.store
+        .execute_admin("UPDATE ballots SET closes_at_us = 1")
+        .await
+        .unwrap();
+    c.goto(&page).await.unwrap();
+    let result = text_of(c, "table.grid").await;
+    assert!(
+        result.contains("Nguyễn Văn An") && result.contains("Trần Thị Bình"),
+        "{result}"
+    );
+    assert!(c.source().await.unwrap().contains("2/2 người đã bỏ phiếu."));
+    c.clone().close().await.unwrap();
+}
