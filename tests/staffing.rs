@@ -301,3 +301,95 @@ async fn an_officials_record_of_work_done_on_time_counts_where_a_position_asks_f
     );
     assert!(!html.contains("26743.canbo"));
 }
+
+#[tokio::test]
+async fn abilities_go_out_to_excel_and_come_back_in_with_every_bad_row_named() {
+    let app = TestApp::spawn().await;
+    let board = app.signed_in("lanhdao").await;
+    let upload = |bytes: Vec<u8>| {
+        let board = board.clone();
+        let app = &app;
+        async move {
+            let csrf = app.csrf(&board, "/staffing").await;
+            let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name("nang-luc.xlsx"),
+            );
+            board
+                .post(app.url("/staffing/import"))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let sheet = |rows: &[(&str, &str, &str)]| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let s = book.add_worksheet();
+        s.set_name("Năng lực").unwrap();
+        for (c, h) in ["Tên đăng nhập", "Tiêu chí", "Mức"].iter().enumerate() {
+            s.write_string(0, c as u16, *h).unwrap();
+        }
+        for (i, (u, k, v)) in rows.iter().enumerate() {
+            s.write_string(i as u32 + 1, 0, *u).unwrap();
+            s.write_string(i as u32 + 1, 1, *k).unwrap();
+            match v.parse::<f64>() {
+                Ok(n) => s.write_number(i as u32 + 1, 2, n).unwrap(),
+                Err(_) => s.write_string(i as u32 + 1, 2, *v).unwrap(),
+            };
+        }
+        book.save_to_buffer().unwrap()
+    };
+    let r = upload(b"not a workbook".to_vec()).await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Không đọc được tệp Excel.")
+    );
+    let r = upload(sheet(&[
+        ("benthanh.canbo", "Đất đai", "1"),
+        ("benthanh.canbo", "Kinh nghiệm", "nhiều"),
+    ]))
+    .await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r.text().await.unwrap().contains("Các dòng chưa đúng"));
+    let r = upload(sheet(&[("khong.co.ai", "Đất đai", "1")])).await;
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Không có tài khoản khong.co.ai")
+    );
+    let r = upload(sheet(&[
+        ("benthanh.canbo", "Đất đai", "1"),
+        ("benthanh.canbo", "Kinh nghiệm", "4"),
+    ]))
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let officer = app.signed_in("benthanh.canbo").await;
+    let (_, html) = app.get(&officer, "/staffing/profile").await;
+    assert!(
+        html.contains("dat dai | 1") && html.contains("kinh nghiem | 4"),
+        "{html}"
+    );
+
+    // The export carries the same sheet, so it reads back as it was.
+    let r = board
+        .get(app.url("/staffing/export.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let rows = dieuhanh_web::pages::staffing_xlsx::read_abilities(&bytes).unwrap();
+    assert!(rows.contains(&("benthanh.canbo".to_string(), "kinh nghiem".to_string(), 4.0)));
+    let officer_status = officer
+        .get(app.url("/staffing/export.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(officer_status.as_u16(), 403);
+}

@@ -155,6 +155,11 @@ pub async fn profiles(store: &Store) -> Result<Vec<Profile>> {
 /// Saves what an official says of themselves (levels, wishes, comment); their current
 /// position is kept.
 pub async fn save_profile(tx: &mut Tx, p: &Profile) -> Result<()> {
+    save_profile_as(tx, p, p.user_id).await
+}
+
+/// Saves a profile on someone's behalf (an HR import), audited as theirs.
+pub async fn save_profile_as(tx: &mut Tx, p: &Profile, actor: i64) -> Result<()> {
     let levels = serde_json::to_string(&p.levels).map_err(|e| corrupt("levels", e))?;
     let wishes = serde_json::to_string(&p.wishes).map_err(|e| corrupt("wishes", e))?;
     sqlx::query(
@@ -176,7 +181,7 @@ pub async fn save_profile(tx: &mut Tx, p: &Profile) -> Result<()> {
         tx,
         AuditEvent {
             unit_id: p.unit_id,
-            actor_id: Some(p.user_id),
+            actor_id: Some(actor),
             entity: "profile",
             entity_id: p.user_id.to_string(),
             action: "profile.save",

@@ -182,6 +182,18 @@ pub fn route_table() -> RouteTable {
         .add("GET", "/files/{id}", SignedIn, get(pages::files::download))
         .add("GET", "/staffing", SignedIn, get(pages::staffing::show))
         .add(
+            "GET",
+            "/staffing/export.xlsx",
+            SignedIn,
+            get(pages::staffing_xlsx::export),
+        )
+        .add(
+            "POST",
+            "/staffing/import",
+            SignedIn,
+            post(pages::staffing_xlsx::import).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .add(
             "POST",
             "/staffing/positions",
             SignedIn,

@@ -24,6 +24,7 @@ pub mod reports;
 pub mod routes_admin;
 pub mod settings_admin;
 pub mod staffing;
+pub mod staffing_xlsx;
 pub mod units;
 pub mod visits;
 

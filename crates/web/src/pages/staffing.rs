@@ -37,7 +37,7 @@ struct BoardPage<'a> {
     error: Option<String>,
 }
 
-async fn board_page(
+pub(super) async fn board_page(
     state: &AppState,
     ctx: &PageCtx,
     status: StatusCode,
