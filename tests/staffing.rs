@@ -66,6 +66,33 @@ async fn a_round_goes_from_positions_to_an_approved_proposal() {
         positions[0].id.max(positions[1].id),
     );
 
+    let r = app
+        .post_form(
+            &board,
+            "/staffing",
+            "/staffing/positions",
+            &[
+                ("unit", "26743"),
+                ("title", "Phó"),
+                ("quota", "1"),
+                ("deputy_of", "99999"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Vị trí cấp trên phải là số")
+    );
+    let city_token = app.token("lanhdao").await;
+    let (_, gaps) = app.api_get(Some(&city_token), "/api/v1/gaps").await;
+    assert!(
+        gaps.to_string().contains("key_position_no_deputy"),
+        "a key position without a deputy is a gap"
+    );
+
     // Officials state abilities and wishes; one comments anonymously.
     let officer = app.signed_in("benthanh.canbo").await;
     let wishes = culture.to_string();

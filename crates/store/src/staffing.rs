@@ -20,6 +20,8 @@ pub struct PositionRow {
     pub key_position: bool,
     /// Holders should rotate after this many years (anti-corruption rotation), if set.
     pub rotation_years: Option<i64>,
+    /// The position this one deputises for, if any.
+    pub deputy_of: Option<i64>,
     pub requirements: Vec<Requirement>,
     /// Officials holding it now.
     pub holders: i64,
@@ -39,6 +41,7 @@ fn position_row(r: &AnyRow) -> Result<PositionRow> {
         quota: r.try_get("quota")?,
         key_position: flag(r.try_get("key_position")?),
         rotation_years: r.try_get("rotation_years")?,
+        deputy_of: r.try_get("deputy_of")?,
         requirements: serde_json::from_str(&reqs).map_err(|e| corrupt("requirements", e))?,
         holders: r.try_get("holders")?,
     })
@@ -50,6 +53,7 @@ pub struct NewPosition<'a> {
     pub quota: i64,
     pub key_position: bool,
     pub rotation_years: Option<i64>,
+    pub deputy_of: Option<i64>,
     pub requirements: &'a [Requirement],
 }
 
@@ -60,18 +64,20 @@ pub async fn add_position(tx: &mut Tx, new: &NewPosition<'_>, actor: i64) -> Res
         quota,
         key_position,
         rotation_years,
+        deputy_of,
         requirements,
     } = *new;
     let reqs = serde_json::to_string(requirements).map_err(|e| corrupt("requirements", e))?;
     let id: i64 = sqlx::query(
-        "INSERT INTO positions (unit_id, title, quota, key_position, rotation_years, requirements_json, created_at_us) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO positions (unit_id, title, quota, key_position, rotation_years, deputy_of, requirements_json, created_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(unit_id)
     .bind(title)
     .bind(quota)
     .bind(i64::from(key_position))
     .bind(rotation_years)
+    .bind(deputy_of)
     .bind(&reqs)
     .bind(dieuhanh_core::time::now_us())
     .fetch_one(&mut **tx)
@@ -94,7 +100,7 @@ pub async fn add_position(tx: &mut Tx, new: &NewPosition<'_>, actor: i64) -> Res
 
 pub async fn positions(store: &Store) -> Result<Vec<PositionRow>> {
     let rows = sqlx::query(
-        "SELECT p.id, p.unit_id, u.name AS unit_name, p.title, p.quota, p.key_position, p.rotation_years, p.requirements_json, \
+        "SELECT p.id, p.unit_id, u.name AS unit_name, p.title, p.quota, p.key_position, p.rotation_years, p.deputy_of, p.requirements_json, \
          (SELECT COUNT(*) FROM official_profiles o WHERE o.position_id = p.id) AS holders \
          FROM positions p JOIN units u ON u.id = p.unit_id ORDER BY u.name, p.title, p.id",
     )

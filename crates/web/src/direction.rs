@@ -93,6 +93,7 @@ impl DirectionError {
             "invalid_locks" => "staffing.err.locks",
             "no_positions" => "staffing.err.no_positions",
             "invalid_rotation" => "staffing.err.rotation",
+            "invalid_deputy" => "staffing.err.deputy",
             "invalid_ballot_kind" => "ballots.err.kind",
             "invalid_options" => "ballots.err.options",
             "invalid_threshold" => "ballots.err.threshold",

@@ -64,6 +64,8 @@ pub struct PositionInput {
     pub key_position: bool,
     /// Years, or empty for no rotation.
     pub rotation_years: String,
+    /// Number of the position this one deputises for, or empty.
+    pub deputy_of: String,
     /// Lines `criterion | minimum | có/không | weight`.
     pub requirements: String,
 }
@@ -79,6 +81,7 @@ pub async fn add_position(
         quota,
         key_position,
         rotation_years,
+        deputy_of,
         requirements,
     } = input;
     let key_position = *key_position;
@@ -109,6 +112,19 @@ pub async fn add_position(
                 .ok_or(DirectionError::Invalid("invalid_rotation"))?,
         ),
     };
+    let deputy_of = match deputy_of.trim() {
+        "" => None,
+        t => {
+            let id: i64 = t
+                .parse()
+                .map_err(|_| DirectionError::Invalid("invalid_deputy"))?;
+            let known = store::positions(&state.store).await?;
+            if !known.iter().any(|p| p.id == id && p.unit_id == unit.id) {
+                return Err(DirectionError::Invalid("invalid_deputy"));
+            }
+            Some(id)
+        }
+    };
     let mut tx = state.store.begin().await?;
     let id = store::add_position(
         &mut tx,
@@ -118,6 +134,7 @@ pub async fn add_position(
             quota,
             key_position,
             rotation_years: rotation,
+            deputy_of,
             requirements: &reqs,
         },
         principal.user_id,
@@ -386,6 +403,20 @@ pub async fn gaps(
 ) -> Result<Vec<(&'static str, i64, String, String)>, DirectionError> {
     let positions = store::positions(&state.store).await?;
     let mut out = Vec::new();
+    for p in positions.iter().filter(|p| p.key_position) {
+        let deputies: Vec<_> = positions
+            .iter()
+            .filter(|d| d.deputy_of == Some(p.id))
+            .collect();
+        if deputies.is_empty() || deputies.iter().all(|d| d.holders == 0) {
+            out.push((
+                "key_position_no_deputy",
+                p.unit_id,
+                p.unit_name.clone(),
+                p.title.clone(),
+            ));
+        }
+    }
     for p in &positions {
         if p.key_position && p.holders == 0 {
             out.push((

@@ -9,6 +9,7 @@ CREATE TABLE positions (
     quota BIGINT NOT NULL,
     key_position SMALLINT NOT NULL,
     rotation_years BIGINT,
+    deputy_of BIGINT REFERENCES positions(id),
     requirements_json TEXT NOT NULL,
     created_at_us BIGINT NOT NULL
 );

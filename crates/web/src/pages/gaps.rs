@@ -45,6 +45,10 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Response {
             ),
             (ctx.t.get("gaps.rotation_due"), group("rotation_due")),
             (
+                ctx.t.get("gaps.key_position_no_deputy"),
+                group("key_position_no_deputy"),
+            ),
+            (
                 ctx.t.get("gaps.report_without_units"),
                 group("report_without_units"),
             ),

@@ -112,6 +112,8 @@ pub struct PositionForm {
     #[serde(default)]
     rotation_years: String,
     #[serde(default)]
+    deputy_of: String,
+    #[serde(default)]
     requirements: String,
 }
 
@@ -128,6 +130,7 @@ pub async fn add_position(
             quota: form.quota,
             key_position: form.key_position.is_some(),
             rotation_years: form.rotation_years,
+            deputy_of: form.deputy_of,
             requirements: form.requirements,
         };
         match staffing::add_position(&state, &principal, &input).await {
