@@ -92,6 +92,15 @@ async fn a_round_goes_from_positions_to_an_approved_proposal() {
         gaps.to_string().contains("key_position_no_deputy"),
         "a key position without a deputy is a gap"
     );
+    let (_, cockpit) = app.api_get(Some(&city_token), "/api/v1/cockpit").await;
+    let ward = cockpit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "26743")
+        .unwrap()
+        .clone();
+    assert!(ward["staffing_gaps"].as_i64().unwrap() >= 2, "{ward}");
 
     // Officials state abilities and wishes; one comments anonymously.
     let officer = app.signed_in("benthanh.canbo").await;

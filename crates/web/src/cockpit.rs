@@ -39,6 +39,8 @@ pub struct UnitRow {
     pub citizen_overdue: i64,
     /// Median days to resolve a citizen report (last 90 days); null before any.
     pub citizen_median_days: Option<i64>,
+    /// Staffing gaps: key positions unheld or without a deputy, seats empty, rotations due.
+    pub staffing_gaps: i64,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
@@ -129,6 +131,10 @@ pub async fn rows(
         d.sort_unstable();
         Some(d[d.len() / 2])
     };
+    let mut staffing: HashMap<i64, i64> = HashMap::new();
+    for (_, unit, _, _) in crate::staffing::gaps(state).await? {
+        *staffing.entry(unit).or_default() += 1;
+    }
     let units = dieuhanh_store::units::all_current(&state.store).await?;
     let since = crate::visits::days_since_visit(state).await?;
     let raised: HashMap<i64, (i64, i64)> =
@@ -188,6 +194,7 @@ pub async fn rows(
                 citizen_open: citizen.get(&u.id).map(|r| r.open).unwrap_or(0),
                 citizen_overdue: citizen.get(&u.id).map(|r| r.overdue).unwrap_or(0),
                 citizen_median_days: median(u.id),
+                staffing_gaps: staffing.get(&u.id).copied().unwrap_or(0),
             }
         })
         .collect();
