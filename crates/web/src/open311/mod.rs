@@ -24,8 +24,7 @@ pub const SPECIFICATION: &str = "http://wiki.open311.org/GeoReport_v2";
 type Pairs = Vec<(String, String)>;
 
 fn pairs(raw: Option<&str>) -> Result<Pairs, String> {
-    serde_urlencoded::from_str::<Pairs>(raw.unwrap_or(""))
-        .map_err(|_| "The query string is not valid URL encoding.".to_string())
+    serde_urlencoded::from_str::<Pairs>(raw.unwrap_or("")).map_err(|_| vi("open311.err.query", &[]))
 }
 
 /// An argument, with an empty value treated as absent (spec §2).
@@ -34,6 +33,11 @@ fn arg<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
         .iter()
         .find(|(k, v)| k == name && !v.trim().is_empty())
         .map(|(_, v)| v.trim())
+}
+
+/// An end-user message in Vietnamese (spec §12 recommends localising descriptions).
+fn vi(key: &str, args: &[(&str, &str)]) -> String {
+    crate::i18n::Lang::Vi.tr().fill(key, args)
 }
 
 fn bad(description: impl Into<String>) -> (StatusCode, String) {
@@ -47,9 +51,9 @@ fn not_found(description: impl Into<String>) -> (StatusCode, String) {
 /// A supplied `jurisdiction_id` must be ours (an empty one is absent).
 fn check_jurisdiction(state: &AppState, pairs: &Pairs) -> Result<(), (StatusCode, String)> {
     match arg(pairs, "jurisdiction_id") {
-        Some(j) if j != state.config.open311_jurisdiction => Err(not_found(format!(
-            "Unknown jurisdiction_id {j:?}; this endpoint serves {:?}.",
-            state.config.open311_jurisdiction
+        Some(j) if j != state.config.open311_jurisdiction => Err(not_found(vi(
+            "open311.err.jurisdiction",
+            &[("given", j), ("ours", &state.config.open311_jurisdiction)],
         ))),
         _ => Ok(()),
     }
@@ -205,9 +209,7 @@ async fn discovery(state: &AppState, format: Format) -> Response {
 fn unknown_format(file: &str) -> Response {
     errors(
         Format::Xml,
-        &[bad(format!(
-            "{file:?}: add .xml or .json to the resource name (e.g. services.json)."
-        ))],
+        &[bad(vi("open311.err.format", &[("file", file)]))],
     )
 }
 
@@ -219,7 +221,7 @@ fn unknown_format(file: &str) -> Response {
 pub async fn discovery_only(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     match Format::split(&file) {
         Some(("discovery", f)) => discovery(&state, f).await,
-        Some((_, f)) => errors(f, &[not_found("No such resource; see discovery.")]),
+        Some((_, f)) => errors(f, &[not_found(vi("open311.err.resource", &[]))]),
         None => unknown_format(&file),
     }
 }
@@ -264,18 +266,13 @@ pub async fn get_root(
             Err(e) => backend(format, e),
         },
         "requests" => list_requests(&state, format, &pairs).await,
-        _ => errors(format, &[not_found("No such resource; see discovery.")]),
+        _ => errors(format, &[not_found(vi("open311.err.resource", &[]))]),
     }
 }
 
 fn backend(format: Format, e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "open311 backend failure");
-    errors(
-        format,
-        &[bad(
-            "The service is temporarily unavailable; try again later.",
-        )],
-    )
+    errors(format, &[bad(vi("open311.err.unavailable", &[]))])
 }
 
 /// `GET /open311/v2/services/{code}.{format}`.
@@ -307,7 +304,10 @@ pub async fn get_service(
         ),
         Err(dieuhanh_store::StoreError::NotFound) => errors(
             format,
-            &[not_found(format!("Unknown service_code {code:?}."))],
+            &[not_found(vi(
+                "open311.err.unknown_service",
+                &[("code", code)],
+            ))],
         ),
         Err(e) => backend(format, e),
     }
@@ -341,7 +341,7 @@ pub async fn get_request(
     match citizen::reports(&state.store, &q).await {
         Ok(list) if list.is_empty() => errors(
             format,
-            &[not_found(format!("Unknown service_request_id {id:?}."))],
+            &[not_found(vi("open311.err.unknown_request", &[("id", id)]))],
         ),
         Ok(list) => respond(
             StatusCode::OK,
@@ -364,9 +364,7 @@ pub async fn get_token(Path(file): Path<String>) -> Response {
     };
     errors(
         format,
-        &[not_found(format!(
-            "Unknown token {token:?}: every service here is realtime and answers with a service_request_id."
-        ))],
+        &[not_found(vi("open311.err.token", &[("token", token)]))],
     )
 }
 
@@ -374,11 +372,7 @@ fn parse_instant(name: &str, value: &str) -> Result<i64, (StatusCode, String)> {
     value
         .parse::<jiff::Timestamp>()
         .map(|t| t.as_microsecond())
-        .map_err(|_| {
-            bad(format!(
-                "{name} must be a W3C date-time with its offset, e.g. 2026-11-27T08:30:00+07:00."
-            ))
-        })
+        .map_err(|_| bad(vi("open311.err.date", &[("name", name)])))
 }
 
 fn comma_list(value: Option<&str>) -> Vec<String> {
@@ -409,7 +403,7 @@ async fn list_requests(state: &AppState, format: Format, pairs: &Pairs) -> Respo
             "closed" => query
                 .states
                 .extend(["resolved", "rejected"].map(String::from)),
-            other => problems.push(bad(format!("status {other:?} is not open or closed."))),
+            other => problems.push(bad(vi("open311.err.status", &[("status", other)]))),
         }
     }
     let start = arg(pairs, "start_date").map(|v| parse_instant("start_date", v));
@@ -434,7 +428,12 @@ async fn list_requests(state: &AppState, format: Format, pairs: &Pairs) -> Respo
                 v.parse::<i64>()
                     .ok()
                     .filter(|n| (1..=max).contains(n))
-                    .ok_or_else(|| bad(format!("{name} must be a whole number from 1 to {max}.")))
+                    .ok_or_else(|| {
+                        bad(vi(
+                            "open311.err.number",
+                            &[("name", name), ("max", &max.to_string())],
+                        ))
+                    })
             })
             .transpose()
     };
@@ -452,8 +451,8 @@ async fn list_requests(state: &AppState, format: Format, pairs: &Pairs) -> Respo
             query.from_us = from;
             query.to_us = to;
         }
-        Err(WindowError::Reversed) => problems.push(bad("start_date is after end_date.")),
-        Err(WindowError::TooLong) => problems.push(bad("The date window may not exceed 90 days.")),
+        Err(WindowError::Reversed) => problems.push(bad(vi("open311.err.reversed", &[]))),
+        Err(WindowError::TooLong) => problems.push(bad(vi("open311.err.window", &[]))),
     }
     if !problems.is_empty() {
         return errors(format, &problems);
@@ -491,7 +490,7 @@ pub async fn post_root(
         return unknown_format(&file);
     };
     if stem != "requests" {
-        return errors(format, &[not_found("Only requests can be created here.")]);
+        return errors(format, &[not_found(vi("open311.err.post_only", &[]))]);
     }
     let mut fields = match pairs(query.as_deref()) {
         Ok(p) => p,
@@ -531,7 +530,7 @@ pub async fn post_root(
 /// `GET /open311/media/{id}`: a photo sent with a citizen report (public like the report);
 /// no other file is reachable here.
 pub async fn media(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let not_found = || errors(Format::Xml, &[not_found("No such media.")]);
+    let not_found = || errors(Format::Xml, &[not_found(vi("open311.err.no_media", &[]))]);
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
     };
