@@ -278,7 +278,12 @@ pub async fn seed_demo_citizen_reports(store: &Store, today: jiff::civil::Date) 
     let mut attempts = 0;
     while created < 300 && attempts < 5000 {
         attempts += 1;
-        let (lat, lon) = (10.35 + next() * 0.85, 106.35 + next() * 0.85);
+        // Two in three reports come from the dense inner city, the rest from anywhere.
+        let (lat, lon) = if next() < 0.67 {
+            (10.70 + next() * 0.16, 106.60 + next() * 0.18)
+        } else {
+            (10.35 + next() * 0.85, 106.35 + next() * 0.85)
+        };
         let Some(code) = Coordinate::new(lat, lon)
             .ok()
             .and_then(|c| index.locate(c).map(str::to_string))
