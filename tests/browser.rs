@@ -632,3 +632,54 @@ async fn a_secret_ballot_goes_from_open_to_result() {
     assert!(c.source().await.unwrap().contains("2/2 người đã bỏ phiếu."));
     c.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_staffing_round_goes_from_positions_to_an_approved_proposal() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn().await;
+    let c = &driver.client;
+
+    // The officer states an ability.
+    sign_in(c, &app, "benthanh.canbo").await;
+    c.goto(&app.url("/staffing/profile")).await.unwrap();
+    fill(c, "p-levels", "Đất đai | 1").await;
+    submit_and_wait(
+        c,
+        "form[action='/staffing/profile']",
+        "Đã lưu hồ sơ, nguyện vọng.",
+    )
+    .await;
+    sign_out(c).await;
+
+    // The board adds a position needing it, proposes and approves.
+    sign_in(c, &app, "lanhdao").await;
+    c.goto(&app.url("/staffing")).await.unwrap();
+    fill(c, "s-unit", "26743").await;
+    fill(c, "s-title", "Công chức địa chính").await;
+    fill(c, "s-reqs", "dat dai | 1 | có | 5").await;
+    submit_and_wait(
+        c,
+        "form[action='/staffing/positions']",
+        "Công chức địa chính",
+    )
+    .await;
+    fill(c, "r-units", "26743").await;
+    submit_and_wait(c, "form[action='/staffing/proposals']", "Tổng mức phù hợp").await;
+    let table = text_of(c, "table.grid").await;
+    assert!(
+        table.contains("benthanh.canbo") && table.contains("dat dai: 5"),
+        "{table}"
+    );
+    submit_and_wait(c, "form[action$='/approve']", "Đã phê duyệt").await;
+    sign_out(c).await;
+
+    sign_in(c, &app, "benthanh.canbo").await;
+    c.goto(&app.url("/staffing/profile")).await.unwrap();
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("Công chức địa chính — Phường Bến Thành")
+    );
+    c.clone().close().await.unwrap();
+}
