@@ -5,7 +5,6 @@ use crate::direction::{DirectionError, visible_item, work_scope};
 use crate::state::AppState;
 use dieuhanh_core::files;
 use dieuhanh_core::policy::{self, Action, Principal};
-use dieuhanh_core::workflow;
 use dieuhanh_store::attachments::{self, Attachment, NewAttachment, Owner};
 
 /// Attaches a file. To an item: anyone involved in it (issuer, accountable unit,
@@ -23,12 +22,7 @@ pub async fn attach(
             let cooperating =
                 dieuhanh_store::direction::is_cooperator(&state.store, id, principal.unit_id)
                     .await?;
-            let relations = workflow::relations(
-                principal,
-                item.unit_id,
-                item.issuer_unit_id,
-                item.assignee_id,
-            );
+            let relations = crate::direction::relations_to(principal, &item);
             if relations.is_empty() && !cooperating {
                 return Err(DirectionError::Forbidden);
             }

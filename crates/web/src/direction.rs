@@ -328,6 +328,16 @@ pub async fn visible_of_kind(
     }
 }
 
+/// How the principal stands to an item: the engine's relations.
+pub fn relations_to(principal: &Principal, item: &WorkItem) -> Vec<workflow::Relation> {
+    workflow::relations(
+        principal,
+        item.unit_id,
+        item.issuer_unit_id,
+        item.assignee_id,
+    )
+}
+
 /// What someone does to a task.
 #[derive(Debug, Clone, Default)]
 pub struct ActionInput {
@@ -352,12 +362,7 @@ pub async fn act(
 ) -> Result<(), DirectionError> {
     let item = visible_item(state, principal, item_id).await?;
     let spec = workflow::kind(&item.kind).ok_or(DirectionError::NotFound)?;
-    let relations = workflow::relations(
-        principal,
-        item.unit_id,
-        item.issuer_unit_id,
-        item.assignee_id,
-    );
+    let relations = relations_to(principal, &item);
     let note = input.note.trim();
     if note.chars().count() > 10_000 {
         return Err(DirectionError::Invalid("invalid_note"));

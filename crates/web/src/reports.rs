@@ -10,7 +10,7 @@ use dieuhanh_core::reporting::{
     self, FieldKind, FieldLineError, FieldSpec, FieldValue, Frequency, NumberSummary, Period,
     PeriodSystem, ValueProblem,
 };
-use dieuhanh_core::workflow::{self, REPORT, Relation, Sla};
+use dieuhanh_core::workflow::{REPORT, Relation, Sla};
 use dieuhanh_store::reports::{self, NewTemplate, Obligation, Target, Template};
 use dieuhanh_store::{Store, StoreError};
 use jiff::civil::Date;
@@ -242,12 +242,7 @@ pub async fn save_draft(
 ) -> Result<(), SaveError> {
     let (obligation, template) = visible_obligation(state, principal, id).await?;
     let item = &obligation.item;
-    let relations = workflow::relations(
-        principal,
-        item.unit_id,
-        item.issuer_unit_id,
-        item.assignee_id,
-    );
+    let relations = crate::direction::relations_to(principal, &item);
     if !relations.contains(&Relation::OwnerOfficial) {
         return Err(DirectionError::Forbidden.into());
     }

@@ -8,7 +8,7 @@ use crate::direction::{self as service, ActionInput};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use dieuhanh_core::workflow::{self, CITIZEN_REPORT};
+use dieuhanh_core::workflow::CITIZEN_REPORT;
 use dieuhanh_store::direction::{self, ItemQuery};
 use serde::{Deserialize, Serialize};
 
@@ -104,12 +104,7 @@ pub async fn get(
     let id = super::path_id(&id)?;
     let principal = caller.principal();
     let item = service::visible_of_kind(&state, &principal, id, CITIZEN_REPORT.kind).await?;
-    let relations = workflow::relations(
-        &principal,
-        item.unit_id,
-        item.issuer_unit_id,
-        item.assignee_id,
-    );
+    let relations = crate::direction::relations_to(&principal, &item);
     let actions = CITIZEN_REPORT
         .available(&item.state, &relations)
         .into_iter()

@@ -330,12 +330,7 @@ pub async fn task(
     let id = super::path_id(&id)?;
     let principal = caller.principal();
     let item = service::visible_of_kind(&state, &principal, id, TASK.kind).await?;
-    let relations = workflow::relations(
-        &principal,
-        item.unit_id,
-        item.issuer_unit_id,
-        item.assignee_id,
-    );
+    let relations = crate::direction::relations_to(&principal, &item);
     let actions = TASK
         .available(&item.state, &relations)
         .into_iter()

@@ -10,7 +10,7 @@ use crate::obstacles::{self, ObstacleInput};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use dieuhanh_core::workflow::{self, OBSTACLE};
+use dieuhanh_core::workflow::OBSTACLE;
 use dieuhanh_store::direction::{self, ItemQuery};
 use serde::{Deserialize, Serialize};
 
@@ -161,12 +161,7 @@ pub async fn get(
     let id = super::path_id(&id)?;
     let principal = caller.principal();
     let item = service::visible_of_kind(&state, &principal, id, OBSTACLE.kind).await?;
-    let relations = workflow::relations(
-        &principal,
-        item.unit_id,
-        item.issuer_unit_id,
-        item.assignee_id,
-    );
+    let relations = crate::direction::relations_to(&principal, &item);
     let actions = OBSTACLE
         .available(&item.state, &relations)
         .into_iter()

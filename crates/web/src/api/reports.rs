@@ -11,7 +11,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use dieuhanh_core::reporting::{FieldSpec, FieldValue};
-use dieuhanh_core::workflow::{self, REPORT};
+use dieuhanh_core::workflow::REPORT;
 use dieuhanh_store::reports::Template;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -185,12 +185,7 @@ pub struct ReportDto {
 async fn report_dto(state: &AppState, caller: &ApiUser, id: i64) -> Result<ReportDto, ApiError> {
     let principal = caller.principal();
     let (o, template) = reports::visible_obligation(state, &principal, id).await?;
-    let relations = workflow::relations(
-        &principal,
-        o.item.unit_id,
-        o.item.issuer_unit_id,
-        o.item.assignee_id,
-    );
+    let relations = crate::direction::relations_to(&principal, &o.item);
     let actions = REPORT
         .available(&o.item.state, &relations)
         .into_iter()

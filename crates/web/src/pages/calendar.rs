@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use dieuhanh_core::calendar::{
     NoticeLineError, YearCalendar, format_notice, parse_date, parse_notice,
 };
-use dieuhanh_core::policy::{self, Action};
 
 pub struct YearRow {
     pub year: i16,
@@ -36,15 +35,6 @@ struct CalendarPage<'a> {
     form: Option<YearForm>,
     message: Option<String>,
     errors: Vec<String>,
-}
-
-fn require_admin(ctx: &PageCtx) -> Result<i64, PageError> {
-    let viewer = ctx.require()?;
-    if policy::allows_global(&viewer.principal(), Action::Operate) {
-        Ok(viewer.user.id)
-    } else {
-        Err(PageError::forbidden())
-    }
 }
 
 fn valid_year(year: i16) -> Result<i16, PageError> {
@@ -120,8 +110,9 @@ fn form_for(year: i16, known: Option<&YearCalendar>) -> YearForm {
 }
 
 pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Response {
-    let result =
-        require_admin(&ctx).map(|_| page(&state, &ctx, StatusCode::OK, None, None, Vec::new()));
+    let result = ctx
+        .require_operator()
+        .map(|_| page(&state, &ctx, StatusCode::OK, None, None, Vec::new()));
     respond(&ctx, result)
 }
 
@@ -133,7 +124,7 @@ pub struct GoParams {
 
 /// The year picker's target: a plain GET form cannot put the year in the path.
 pub async fn go(ctx: PageCtx, PageQuery(params): PageQuery<GoParams>) -> Response {
-    let result = require_admin(&ctx).and_then(|_| {
+    let result = ctx.require_operator().and_then(|_| {
         let year: i16 = params
             .year
             .trim()
@@ -149,7 +140,8 @@ pub async fn edit(
     ctx: PageCtx,
     PagePath(year): PagePath<i16>,
 ) -> Response {
-    let result = require_admin(&ctx)
+    let result = ctx
+        .require_operator()
         .and_then(|_| valid_year(year))
         .map(|year| {
             let calendar = state.calendar();
@@ -200,7 +192,7 @@ pub async fn save(
     PageForm(form): PageForm<SaveForm>,
 ) -> Response {
     let result = async {
-        let actor = require_admin(&ctx)?;
+        let actor = ctx.require_operator()?;
         let year = valid_year(year)?;
         let source = form.source.trim().to_string();
         let complete = form.status == "complete";

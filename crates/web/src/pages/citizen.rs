@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use dieuhanh_core::paging::Page;
 use dieuhanh_core::time::{format_civil_date, format_datetime};
-use dieuhanh_core::workflow::{self, CITIZEN_REPORT};
+use dieuhanh_core::workflow::CITIZEN_REPORT;
 use dieuhanh_store::audit::{AuditEvent, append};
 use dieuhanh_store::citizen;
 use dieuhanh_store::direction::{self, ItemQuery};
@@ -133,12 +133,7 @@ async fn detail(
     let principal = ctx.require()?.principal();
     let item = service::visible_of_kind(state, &principal, id, CITIZEN_REPORT.kind).await?;
     let r = citizen::by_item(&state.store, id).await?;
-    let relations = workflow::relations(
-        &principal,
-        item.unit_id,
-        item.issuer_unit_id,
-        item.assignee_id,
-    );
+    let relations = crate::direction::relations_to(&principal, &item);
     let actions: Vec<(String, String)> = CITIZEN_REPORT
         .available(&item.state, &relations)
         .into_iter()

@@ -12,7 +12,7 @@ use axum::response::Response;
 use dieuhanh_core::paging::Page;
 use dieuhanh_core::policy::{self, Action};
 use dieuhanh_core::time::format_civil_date;
-use dieuhanh_core::workflow::{self, TASK};
+use dieuhanh_core::workflow::TASK;
 use dieuhanh_store::attachments::Owner;
 use dieuhanh_store::direction::{self, Directive, ItemQuery, WorkItem};
 
@@ -440,12 +440,7 @@ async fn task_page(
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?.principal();
     let item = service::visible_of_kind(state, &principal, id, TASK.kind).await?;
-    let relations = workflow::relations(
-        &principal,
-        item.unit_id,
-        item.issuer_unit_id,
-        item.assignee_id,
-    );
+    let relations = crate::direction::relations_to(&principal, &item);
     let actions: Vec<(String, String)> = TASK
         .available(&item.state, &relations)
         .into_iter()

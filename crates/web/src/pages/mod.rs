@@ -169,6 +169,18 @@ impl PageCtx {
             .is_some_and(|v| crate::cockpit::require(&v.principal()).is_ok())
     }
 
+    /// The signed-in operator (system administrator) acting, or "forbidden".
+    pub fn require_operator(&self) -> Result<i64, PageError> {
+        let viewer = self.require()?;
+        let principal = viewer.principal();
+        if dieuhanh_core::policy::allows_global(&principal, dieuhanh_core::policy::Action::Operate)
+        {
+            Ok(viewer.user.id)
+        } else {
+            Err(PageError::forbidden())
+        }
+    }
+
     pub fn is_admin(&self) -> bool {
         self.viewer
             .as_ref()

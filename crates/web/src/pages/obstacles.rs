@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use dieuhanh_core::paging::Page;
 use dieuhanh_core::time::format_civil_date;
-use dieuhanh_core::workflow::{self, OBSTACLE};
+use dieuhanh_core::workflow::OBSTACLE;
 use dieuhanh_store::direction::{self, ItemQuery, WorkItem};
 use dieuhanh_store::obstacles::PastAnswer;
 use std::collections::HashMap;
@@ -245,12 +245,7 @@ async fn detail_page(
     let principal = ctx.require()?.principal();
     let item = service::visible_of_kind(state, &principal, id, OBSTACLE.kind).await?;
     let details = dieuhanh_store::obstacles::details(&state.store, item.id).await?;
-    let relations = workflow::relations(
-        &principal,
-        item.unit_id,
-        item.issuer_unit_id,
-        item.assignee_id,
-    );
+    let relations = crate::direction::relations_to(&principal, &item);
     let actions = OBSTACLE
         .available(&item.state, &relations)
         .into_iter()

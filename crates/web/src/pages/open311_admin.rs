@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use dieuhanh_core::policy::{self, Action};
 use dieuhanh_core::time::format_datetime;
 use dieuhanh_store::citizen;
 
@@ -24,15 +23,6 @@ struct KeysPage<'a> {
     error: Option<String>,
 }
 
-fn require_admin(ctx: &PageCtx) -> Result<i64, PageError> {
-    let viewer = ctx.require()?;
-    if policy::allows_global(&viewer.principal(), Action::Operate) {
-        Ok(viewer.user.id)
-    } else {
-        Err(PageError::forbidden())
-    }
-}
-
 async fn page(
     state: &AppState,
     ctx: &PageCtx,
@@ -40,7 +30,7 @@ async fn page(
     new_key: Option<String>,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    require_admin(ctx)?;
+    ctx.require_operator()?;
     let keys = citizen::keys(&state.store)
         .await?
         .into_iter()
@@ -75,7 +65,7 @@ pub async fn add(
     PageForm(form): PageForm<AddForm>,
 ) -> Response {
     let result = async {
-        let actor = require_admin(&ctx)?;
+        let actor = ctx.require_operator()?;
         let label = form.label.trim();
         if label.is_empty() || label.chars().count() > 200 {
             let error = ctx.t.get("open311_admin.bad_label").to_string();
@@ -106,7 +96,7 @@ pub async fn revoke(
     PageForm(form): PageForm<RevokeForm>,
 ) -> Response {
     let result = async {
-        let actor = require_admin(&ctx)?;
+        let actor = ctx.require_operator()?;
         let root = dieuhanh_store::units::root(&state.store).await?;
         let mut tx = state.store.begin().await?;
         if citizen::revoke_key(&mut tx, form.id, Some(actor), root.id)

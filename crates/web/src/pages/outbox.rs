@@ -1,14 +1,13 @@
 //! Administrators see the e-mail outbox: what was sent, what waits (no SMTP server is
 //! configured, or sending failed) and why.
 
-use super::{PageError, render, respond};
+use super::{render, respond};
 use crate::auth::PageCtx;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use dieuhanh_core::policy::{self, Action};
 use dieuhanh_core::time::format_datetime;
 
 pub struct MailRow {
@@ -31,10 +30,7 @@ struct OutboxPage<'a> {
 
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Response {
     let result = async {
-        let viewer = ctx.require()?;
-        if !policy::allows_global(&viewer.principal(), Action::Operate) {
-            return Err(PageError::forbidden());
-        }
+        ctx.require_operator()?;
         let (mails, unsent) = dieuhanh_store::outbox::recent(&state.store, 200).await?;
         let rows = mails
             .into_iter()

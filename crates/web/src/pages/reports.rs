@@ -771,12 +771,7 @@ async fn report_page(
     let principal = ctx.require()?.principal();
     let (obligation, template) = reports::visible_obligation(state, &principal, id).await?;
     let item = &obligation.item;
-    let relations = workflow::relations(
-        &principal,
-        item.unit_id,
-        item.issuer_unit_id,
-        item.assignee_id,
-    );
+    let relations = crate::direction::relations_to(&principal, &item);
     let editable =
         item.state == REPORT.initial && relations.contains(&workflow::Relation::OwnerOfficial);
     let period = Period::parse(

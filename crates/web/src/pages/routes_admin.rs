@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use dieuhanh_core::org::UnitKind;
-use dieuhanh_core::policy::{self, Action};
 use dieuhanh_store::obstacles::{self, Route};
 
 #[derive(Template)]
@@ -22,15 +21,6 @@ struct RoutesPage<'a> {
     error: Option<String>,
 }
 
-fn require_admin(ctx: &PageCtx) -> Result<i64, PageError> {
-    let viewer = ctx.require()?;
-    if policy::allows_global(&viewer.principal(), Action::Operate) {
-        Ok(viewer.user.id)
-    } else {
-        Err(PageError::forbidden())
-    }
-}
-
 async fn page(
     state: &AppState,
     ctx: &PageCtx,
@@ -38,7 +28,7 @@ async fn page(
     message: Option<String>,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    require_admin(ctx)?;
+    ctx.require_operator()?;
     let routes = obstacles::routes(&state.store).await?;
     let departments = dieuhanh_store::units::all_current(&state.store)
         .await?
@@ -76,7 +66,7 @@ pub async fn save(
     PageForm(form): PageForm<RouteForm>,
 ) -> Response {
     let result = async {
-        let actor = require_admin(&ctx)?;
+        let actor = ctx.require_operator()?;
         let domain = form.domain.trim().to_lowercase();
         let department = dieuhanh_store::units::by_code(&state.store, form.department.trim())
             .await
@@ -123,7 +113,7 @@ pub async fn delete(
     PageForm(form): PageForm<DeleteForm>,
 ) -> Response {
     let result = async {
-        let actor = require_admin(&ctx)?;
+        let actor = ctx.require_operator()?;
         let mut tx = state.store.begin().await?;
         obstacles::delete_route(&mut tx, &form.domain, actor).await?;
         tx.commit().await?;

@@ -9,7 +9,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use dieuhanh_core::policy::{self, Action};
 use dieuhanh_store::audit::{AuditEvent, append};
 use dieuhanh_store::settings;
 use serde_json::json;
@@ -69,18 +68,9 @@ async fn page(
     ))
 }
 
-fn require_admin(ctx: &PageCtx) -> Result<i64, PageError> {
-    let viewer = ctx.require()?;
-    if policy::allows_global(&viewer.principal(), Action::Operate) {
-        Ok(viewer.user.id)
-    } else {
-        Err(PageError::forbidden())
-    }
-}
-
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Response {
     let result = async {
-        require_admin(&ctx)?;
+        ctx.require_operator()?;
         page(&state, &ctx, StatusCode::OK, None, None).await
     }
     .await;
@@ -101,7 +91,7 @@ pub async fn save(
     PageForm(form): PageForm<TermsForm>,
 ) -> Response {
     let result = async {
-        let actor = require_admin(&ctx)?;
+        let actor = ctx.require_operator()?;
         let entered = [&form.obstacle_answer_days, &form.visit_interval_days];
         let mut parsed = Vec::new();
         for ((key, label, range), text) in TERMS.iter().zip(entered) {
