@@ -540,6 +540,29 @@ pub async fn answers(store: &Store, item_id: i64) -> Result<Answers> {
     serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("answers: {e}")))
 }
 
+/// Several reports by their work items, in one query (a list page's rows).
+pub async fn by_items(
+    store: &Store,
+    item_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, PublicReport>> {
+    if item_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks: Vec<String> = (1..=item_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE c.item_id IN ({})",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in item_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(store.reader()).await?;
+    rows.iter()
+        .map(|r| report_row(r).map(|p| (p.item_id, p)))
+        .collect()
+}
+
 /// The sealed contact of a report (for the officers handling it).
 pub async fn contact(store: &Store, item_id: i64) -> Result<Option<String>> {
     Ok(

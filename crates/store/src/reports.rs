@@ -27,6 +27,8 @@ pub struct Template {
     /// How many units in force must report (a unit closed by a reorganisation no longer
     /// counts).
     pub unit_count: i64,
+    /// Who defined it (recorded as the opener of its obligations).
+    pub created_by: Option<i64>,
     pub created_at_us: i64,
 }
 
@@ -42,7 +44,7 @@ pub struct NewTemplate<'a> {
 }
 
 const TEMPLATE_COLUMNS: &str = "t.id, t.unit_id, u.name AS unit_name, t.title, t.frequency, t.period_system, \
-     t.due_working_days, t.fields_json, t.active, t.created_at_us, \
+     t.due_working_days, t.fields_json, t.active, t.created_by, t.created_at_us, \
      (SELECT COUNT(*) FROM report_template_units m JOIN units x ON x.id = m.unit_id \
       WHERE m.template_id = t.id AND x.valid_to IS NULL) AS unit_count";
 
@@ -62,6 +64,7 @@ fn template_row(r: &AnyRow) -> Result<Template> {
         fields: serde_json::from_str(&fields).map_err(|e| corrupt(&e.to_string()))?,
         active: crate::flag(r.try_get("active")?),
         unit_count: r.try_get("unit_count")?,
+        created_by: r.try_get("created_by")?,
         created_at_us: r.try_get("created_at_us")?,
     })
 }
@@ -142,18 +145,6 @@ pub async fn templates(store: &Store, involving_unit: Option<i64>) -> Result<Vec
     }
     let rows = query.fetch_all(store.reader()).await?;
     rows.iter().map(template_row).collect()
-}
-
-/// Who defined a template (recorded as the opener of its obligations).
-pub async fn template_author(store: &Store, template_id: i64) -> Result<i64> {
-    let author: Option<i64> = sqlx::query("SELECT created_by FROM report_templates WHERE id = $1")
-        .bind(template_id)
-        .fetch_optional(store.reader())
-        .await?
-        .ok_or(StoreError::NotFound)?
-        .try_get("created_by")?;
-    author
-        .ok_or_else(|| StoreError::Corrupt(format!("report template {template_id} has no author")))
 }
 
 /// The units that must report on a template.

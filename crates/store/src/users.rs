@@ -338,15 +338,16 @@ pub async fn set_disabled(tx: &mut Tx, u: &User, disabled: bool, actor: Option<i
     .await
 }
 
-/// Ids of the active officials of a unit.
-pub async fn active_officials(store: &Store, unit_id: i64) -> Result<Vec<i64>> {
-    let rows = sqlx::query(
-        "SELECT id FROM users WHERE unit_id = $1 AND disabled = 0 AND role <> 'citizen' ORDER BY id",
-    )
-    .bind(unit_id)
-    .fetch_all(store.reader())
-    .await?;
-    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+/// The active officials of a unit.
+pub async fn active_officials(store: &Store, unit_id: i64) -> Result<Vec<User>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM users WHERE unit_id = $1 AND disabled = 0 AND role <> 'citizen' ORDER BY id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(unit_id)
+        .fetch_all(store.reader())
+        .await?;
+    rows.iter().map(user).collect()
 }
 
 pub async fn count(store: &Store) -> Result<i64> {

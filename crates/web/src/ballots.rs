@@ -103,7 +103,7 @@ pub async fn create(
             voters.push(user.id);
         } else if let Ok(unit) = dieuhanh_store::units::by_code(&state.store, token).await {
             for u in dieuhanh_store::users::active_officials(&state.store, unit.id).await? {
-                voters.push(u);
+                voters.push(u.id);
             }
         } else {
             return Err(invalid("invalid_voters"));

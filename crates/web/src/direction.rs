@@ -431,8 +431,10 @@ pub async fn act(
         }
         // A report is submitted complete; its submission date is what counts.
         ("report", "submit") => {
-            let (obligation, template) =
-                crate::reports::visible_obligation(state, principal, item.id).await?;
+            // Visibility was checked above; read the values and their template.
+            let obligation = dieuhanh_store::reports::obligation(&state.store, item.id).await?;
+            let template =
+                dieuhanh_store::reports::template(&state.store, obligation.template_id).await?;
             if !crate::reports::missing_fields(&template, &obligation).is_empty() {
                 return Err(DirectionError::Invalid("report_incomplete"));
             }

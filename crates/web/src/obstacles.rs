@@ -14,6 +14,17 @@ pub const DEFAULT_ANSWER_DAYS: u32 = 7;
 /// The coordinating office that receives obstacles without a route.
 pub const COORDINATING_OFFICE: &str = "van-phong-ubnd";
 
+/// The office that takes what has no competent unit yet (obstacles without a route,
+/// citizen reports with only an address); the city itself where there is none.
+pub async fn coordinating_office(
+    store: &dieuhanh_store::Store,
+) -> Result<units::Unit, dieuhanh_store::StoreError> {
+    match units::by_code(store, COORDINATING_OFFICE).await {
+        Ok(u) => Ok(u),
+        Err(_) => units::root(store).await,
+    }
+}
+
 pub async fn answer_days(state: &AppState) -> u32 {
     settings::get(&state.store, "obstacle_answer_days")
         .await
@@ -56,10 +67,7 @@ pub async fn raise(
     let (department, routed, domain) = match routes.iter().find(|r| r.domain == domain) {
         Some(route) => (route.unit_id, true, route.domain.clone()),
         None if domain.is_empty() => {
-            let office = match units::by_code(&state.store, COORDINATING_OFFICE).await {
-                Ok(u) => u,
-                Err(_) => units::root(&state.store).await?,
-            };
+            let office = coordinating_office(&state.store).await?;
             (office.id, false, String::new())
         }
         None => return Err(DirectionError::Invalid("invalid_domain")),

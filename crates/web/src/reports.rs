@@ -157,7 +157,9 @@ pub async fn open_current(
         return Ok(0);
     };
     let title = format!("{} · {}", template.title, period.label());
-    let creator = creator_of(store, template).await?;
+    let creator = template.created_by.ok_or_else(|| {
+        StoreError::Corrupt(format!("report template {} has no author", template.id))
+    })?;
     reports::open_period(
         store,
         template,
@@ -168,11 +170,6 @@ pub async fn open_current(
         REPORT.initial,
     )
     .await
-}
-
-/// The person recorded as having opened obligations: the template's author.
-async fn creator_of(store: &Store, template: &Template) -> Result<i64, StoreError> {
-    reports::template_author(store, template.id).await
 }
 
 /// One pass of the background job: every active template's current period is open.
@@ -505,12 +502,59 @@ fn field_summary(
     out
 }
 
+/// One target as entered: where it came from (line or item number), the unit code, the
+/// field key and the value (`None` when it is not a number).
+pub struct TargetEntry {
+    pub position: usize,
+    pub unit: String,
+    pub field: String,
+    pub value: Option<f64>,
+}
+
 /// Reads targets entered one per line as `unit code | field key | value` (blank and `#`
 /// lines skipped), every problem reported with its line.
 pub async fn read_targets(
     state: &AppState,
     template: &Template,
     text: &str,
+) -> Result<Vec<Target>, Vec<(usize, &'static str)>> {
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+        let [code, key, value] = parts[..] else {
+            errors.push((i + 1, "shape"));
+            continue;
+        };
+        entries.push(TargetEntry {
+            position: i + 1,
+            unit: code.to_string(),
+            field: key.to_string(),
+            value: reporting::parse_number(value),
+        });
+    }
+    match check_targets(state, template, &entries).await {
+        Ok(targets) if errors.is_empty() => Ok(targets),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            errors.sort_unstable();
+            Err(errors)
+        }
+    }
+}
+
+/// Checks entered targets against the template: a unit that must report, a number field,
+/// a value that is a number and not negative; a later entry for the same unit and field
+/// replaces an earlier one.
+pub async fn check_targets(
+    state: &AppState,
+    template: &Template,
+    entries: &[TargetEntry],
 ) -> Result<Vec<Target>, Vec<(usize, &'static str)>> {
     let required = reports::template_units(&state.store, template.id)
         .await
@@ -523,41 +567,32 @@ pub async fn read_targets(
         .collect();
     let mut out: Vec<Target> = Vec::new();
     let mut errors = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let parts: Vec<&str> = line.split('|').map(str::trim).collect();
-        let [code, key, value] = parts[..] else {
-            errors.push((i + 1, "shape"));
-            continue;
-        };
-        let Some(unit_id) = units.get(code).filter(|u| required.contains(u)) else {
-            errors.push((i + 1, "unknown_unit"));
+    for e in entries {
+        let Some(unit_id) = units.get(e.unit.as_str()).filter(|u| required.contains(u)) else {
+            errors.push((e.position, "unknown_unit"));
             continue;
         };
         if !template
             .fields
             .iter()
-            .any(|f| f.key == key && matches!(f.kind, FieldKind::Number { .. }))
+            .any(|f| f.key == e.field && matches!(f.kind, FieldKind::Number { .. }))
         {
-            errors.push((i + 1, "unknown_field"));
+            errors.push((e.position, "unknown_field"));
             continue;
         }
-        let Some(target) = reporting::parse_number(value).filter(|v| *v >= 0.0) else {
-            errors.push((i + 1, "not_a_number"));
+        let Some(target) = e.value.filter(|v| *v >= 0.0 && v.is_finite()) else {
+            errors.push((e.position, "not_a_number"));
             continue;
         };
-        out.retain(|t| !(t.unit_id == *unit_id && t.field_key == key));
+        out.retain(|t| !(t.unit_id == *unit_id && t.field_key == e.field));
         out.push(Target {
             unit_id: *unit_id,
-            field_key: key.to_string(),
+            field_key: e.field.clone(),
             target,
         });
     }
     if out.len() > 20_000 {
-        errors.push((text.lines().count(), "shape"));
+        errors.push((entries.len(), "shape"));
     }
     if errors.is_empty() {
         Ok(out)

@@ -270,8 +270,8 @@ pub async fn run(
     let mut candidates = Vec::new();
     let mut names: HashMap<i64, (String, String)> = HashMap::new();
     for unit in all_units.iter().filter(|u| in_scope(u.id)) {
-        for user_id in dieuhanh_store::users::active_officials(&state.store, unit.id).await? {
-            let user = dieuhanh_store::users::by_id(&state.store, user_id).await?;
+        for user in dieuhanh_store::users::active_officials(&state.store, unit.id).await? {
+            let user_id = user.id;
             if user.role == Role::SystemAdmin || user.role == Role::CityLeader {
                 continue;
             }

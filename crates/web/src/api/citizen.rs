@@ -32,7 +32,15 @@ async fn dto(
     item: dieuhanh_store::direction::WorkItem,
 ) -> Result<CitizenReportDto, ApiError> {
     let r = dieuhanh_store::citizen::by_item(&state.store, item.id).await?;
-    Ok(CitizenReportDto {
+    Ok(dto_of(state, item, r))
+}
+
+fn dto_of(
+    state: &AppState,
+    item: dieuhanh_store::direction::WorkItem,
+    r: dieuhanh_store::citizen::PublicReport,
+) -> CitizenReportDto {
+    CitizenReportDto {
         item: task_dto(state, item),
         public_id: r.public_id,
         service_code: r.service_code,
@@ -43,7 +51,7 @@ async fn dto(
         long: r.lon,
         media_url: Some(r.media_url).filter(|m| !m.is_empty()),
         status_notes: r.status_notes,
-    })
+    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -75,9 +83,14 @@ pub async fn list(
         kind: Some(CITIZEN_REPORT.kind),
     };
     let (found, total) = direction::items(&state.store, &query, page).await?;
+    let ids: Vec<i64> = found.iter().map(|w| w.id).collect();
+    let mut reports = dieuhanh_store::citizen::by_items(&state.store, &ids).await?;
     let mut items = Vec::with_capacity(found.len());
     for item in found {
-        items.push(dto(&state, item).await?);
+        let r = reports
+            .remove(&item.id)
+            .ok_or(dieuhanh_store::StoreError::NotFound)?;
+        items.push(dto_of(&state, item, r));
     }
     Ok(axum::Json(super::List {
         items,

@@ -338,23 +338,23 @@ pub async fn put_targets(
     let id = super::path_id(&id)?;
     let principal = caller.principal();
     let (template, _) = reports::visible_template(&state, &principal, id).await?;
-    // The same rules as the page's lines, so both reject the same input.
-    let lines: Vec<String> = req
-        .iter()
-        .map(|t| {
-            if t.target.is_finite() {
-                format!("{} | {} | {}", t.unit, t.field, t.target)
-            } else {
-                String::from("?")
-            }
+    // The same checks as the page's lines; numbers arrive as numbers, not as text.
+    let entries: Vec<reports::TargetEntry> = req
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| reports::TargetEntry {
+            position: i + 1,
+            unit: t.unit,
+            field: t.field,
+            value: Some(t.target),
         })
         .collect();
-    let targets = reports::read_targets(&state, &template, &lines.join("\n"))
+    let targets = reports::check_targets(&state, &template, &entries)
         .await
         .map_err(|errors| {
             let detail: Vec<String> = errors
                 .iter()
-                .map(|(line, code)| format!("item {}: {code}", line))
+                .map(|(item, code)| format!("item {item}: {code}"))
                 .collect();
             ApiError::bad_request("invalid_targets", detail.join("; "))
         })?;

@@ -2,6 +2,7 @@
 //! then routing by place and category, the deadline from the calendar, the reporter's
 //! contact sealed, the work item created with its audit entry.
 
+use super::arg;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -98,13 +99,6 @@ pub async fn read_body(
                     .to_string()
             })
     }
-}
-
-fn arg<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    fields
-        .iter()
-        .find(|(k, v)| k == name && !v.trim().is_empty())
-        .map(|(_, v)| v.trim())
 }
 
 /// `attribute[CODE]=v` and `attribute[CODE][]=v` (repeated) as answers.
@@ -274,15 +268,9 @@ pub async fn create(
     };
     // Routing: the category's department, else the unit containing the point, else the
     // city's triage office.
-    let triage =
-        match dieuhanh_store::units::by_code(&state.store, crate::obstacles::COORDINATING_OFFICE)
-            .await
-        {
-            Ok(u) => u,
-            Err(_) => dieuhanh_store::units::root(&state.store)
-                .await
-                .map_err(internal)?,
-        };
+    let triage = crate::obstacles::coordinating_office(&state.store)
+        .await
+        .map_err(internal)?;
     let mut unit_id = triage.id;
     if let Some((lat, lon)) = point {
         let located = state.geography.as_ref().and_then(|g| {

@@ -28,7 +28,7 @@ fn pairs(raw: Option<&str>) -> Result<Pairs, String> {
 }
 
 /// An argument, with an empty value treated as absent (spec §2).
-fn arg<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
+fn arg<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(k, v)| k == name && !v.trim().is_empty())

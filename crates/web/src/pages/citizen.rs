@@ -63,9 +63,13 @@ pub async fn list(
             Page::new(Some(1), Some(500)).unwrap_or_default(),
         )
         .await?;
+        let ids: Vec<i64> = items.iter().map(|w| w.id).collect();
+        let mut reports = citizen::by_items(&state.store, &ids).await?;
         let mut rows = Vec::with_capacity(items.len());
         for w in &items {
-            let r = citizen::by_item(&state.store, w.id).await?;
+            let r = reports
+                .remove(&w.id)
+                .ok_or(dieuhanh_store::StoreError::NotFound)?;
             let sla = service::sla_of(&state, w);
             rows.push(Row {
                 id: w.id,

@@ -27,6 +27,17 @@ impl From<DirectionError> for PageError {
     }
 }
 
+/// What a page does with a failed use case: a missing record, a refusal or a store
+/// failure is the page's own error; anything else is a message shown on the form.
+pub fn form_message(ctx: &PageCtx, e: DirectionError) -> Result<String, PageError> {
+    match e {
+        DirectionError::NotFound | DirectionError::Forbidden | DirectionError::Store(_) => {
+            Err(e.into())
+        }
+        other => Ok(ctx.t.get(other.message_key()).to_string()),
+    }
+}
+
 pub struct TaskRow {
     pub id: i64,
     pub directive_id: Option<i64>,

@@ -859,18 +859,10 @@ pub async fn save(
             .filter_map(|(k, v)| Some((k.strip_prefix("f_")?.to_string(), v.clone())))
             .collect();
         let submit = form.get("then").map(String::as_str) == Some("submit");
-        let failed = |e: DirectionError| -> Result<String, PageError> {
-            match e {
-                DirectionError::NotFound | DirectionError::Forbidden | DirectionError::Store(_) => {
-                    Err(e.into())
-                }
-                other => Ok(ctx.t.get(other.message_key()).to_string()),
-            }
-        };
         match reports::save_draft(&state, &principal, id, &entered).await {
             Ok(()) => {}
             Err(SaveError::Direction(e)) => {
-                let message = failed(e)?;
+                let message = super::direction::form_message(&ctx, e)?;
                 return report_page(
                     &state,
                     &ctx,
@@ -935,7 +927,7 @@ pub async fn save(
                 .await
             }
             Err(e) => {
-                let message = failed(e)?;
+                let message = super::direction::form_message(&ctx, e)?;
                 report_page(
                     &state,
                     &ctx,

@@ -1,9 +1,9 @@
 //! Staffing pages: the board's positions, proposals and approval; an official's own
 //! profile (levels, wishes, comment).
 
+use super::direction::form_message;
 use super::{PageError, PageForm, PagePath, render, respond};
 use crate::auth::PageCtx;
-use crate::direction::DirectionError;
 use crate::staffing::{self, is_board};
 use crate::state::AppState;
 use askama::Template;
@@ -14,15 +14,6 @@ use dieuhanh_core::reporting::format_number;
 use dieuhanh_core::staffing::Weights;
 use dieuhanh_core::time::format_datetime;
 use dieuhanh_store::staffing::{self as store, PositionRow};
-
-fn failed(ctx: &PageCtx, e: DirectionError) -> Result<String, PageError> {
-    match e {
-        DirectionError::NotFound | DirectionError::Forbidden | DirectionError::Store(_) => {
-            Err(e.into())
-        }
-        other => Ok(ctx.t.get(other.message_key()).to_string()),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "staffing.html")]
@@ -136,7 +127,7 @@ pub async fn add_position(
         match staffing::add_position(&state, &principal, &input).await {
             Ok(_) => Ok(Redirect::to("/staffing").into_response()),
             Err(e) => {
-                let error = failed(&ctx, e)?;
+                let error = form_message(&ctx, e)?;
                 board_page(&state, &ctx, StatusCode::BAD_REQUEST, Some(error)).await
             }
         }
@@ -182,7 +173,7 @@ pub async fn run(
         match staffing::run(&state, &principal, &units, weights, &form.locks).await {
             Ok(id) => Ok(Redirect::to(&format!("/staffing/proposals/{id}")).into_response()),
             Err(e) => {
-                let error = failed(&ctx, e)?;
+                let error = form_message(&ctx, e)?;
                 board_page(&state, &ctx, StatusCode::BAD_REQUEST, Some(error)).await
             }
         }
@@ -410,7 +401,7 @@ pub async fn save_profile(
                 profile_page(&state, &ctx, StatusCode::OK, Some(message), None).await
             }
             Err(e) => {
-                let error = failed(&ctx, e)?;
+                let error = form_message(&ctx, e)?;
                 profile_page(&state, &ctx, StatusCode::BAD_REQUEST, None, Some(error)).await
             }
         }
