@@ -239,7 +239,7 @@ pub async fn save_draft(
 ) -> Result<(), SaveError> {
     let (obligation, template) = visible_obligation(state, principal, id).await?;
     let item = &obligation.item;
-    let relations = crate::direction::relations_to(principal, &item);
+    let relations = crate::direction::relations_to(principal, item);
     if !relations.contains(&Relation::OwnerOfficial) {
         return Err(DirectionError::Forbidden.into());
     }

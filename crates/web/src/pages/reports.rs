@@ -771,7 +771,7 @@ async fn report_page(
     let principal = ctx.require()?.principal();
     let (obligation, template) = reports::visible_obligation(state, &principal, id).await?;
     let item = &obligation.item;
-    let relations = crate::direction::relations_to(&principal, &item);
+    let relations = crate::direction::relations_to(&principal, item);
     let editable =
         item.state == REPORT.initial && relations.contains(&workflow::Relation::OwnerOfficial);
     let period = Period::parse(
