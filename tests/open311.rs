@@ -538,8 +538,9 @@ async fn queries_follow_the_filters_window_and_paging_rules() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
+    let status = r.status().as_u16();
     let created: Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{created}");
     let (_, one) = get_json(
         &app,
         &format!(

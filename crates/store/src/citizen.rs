@@ -267,14 +267,18 @@ pub async fn create(tx: &mut Tx, new: &NewReport<'_>) -> Result<(i64, String)> {
     sqlx::query(
         "INSERT INTO citizen_reports (item_id, unit_id, public_id, service_code, lat, lon, address, address_id, description, \
          answers_json, media_url, contact_sealed, api_key_id, channel, requested_at_us, updated_at_us, status_notes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, '')",
+         VALUES ($1, $2, $3, $4, CASE WHEN $16 = 1 THEN $5 END, CASE WHEN $16 = 1 THEN $6 END, \
+         $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, '')",
     )
+    // A missing point is bound as a flag, never as a NULL double: sqlx 0.9's Any driver
+    // sends a NULL double to PostgreSQL as float4, and the statement it caches then
+    // refuses the next real coordinate ("incorrect binary data format").
     .bind(item_id)
     .bind(new.unit_id)
     .bind(&public_id)
     .bind(&new.service.code)
-    .bind(new.lat_lon.map(|p| p.0))
-    .bind(new.lat_lon.map(|p| p.1))
+    .bind(new.lat_lon.map_or(0.0, |p| p.0))
+    .bind(new.lat_lon.map_or(0.0, |p| p.1))
     .bind(new.address)
     .bind(new.address_id)
     .bind(new.description)
@@ -284,6 +288,7 @@ pub async fn create(tx: &mut Tx, new: &NewReport<'_>) -> Result<(i64, String)> {
     .bind(new.api_key_id)
     .bind(new.channel)
     .bind(now)
+    .bind(i64::from(new.lat_lon.is_some()))
     .execute(&mut **tx)
     .await?;
     append(
