@@ -1,6 +1,7 @@
 //! The pure domain core of dieuhanh. No I/O: everything here is a function of its inputs,
 //! so it is tested without a database or a network.
 
+pub mod assignment;
 pub mod audit;
 pub mod calendar;
 pub mod files;

@@ -6,8 +6,7 @@
 //! Seniority is not a criterion unless the board adds it as one; wishes count with the
 //! weight the board sets.
 
-use pathfinding::kuhn_munkres::kuhn_munkres;
-use pathfinding::matrix::Matrix;
+use crate::assignment::assign;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -122,10 +121,14 @@ fn points(v: f64) -> i64 {
     (v * 1000.0).round() as i64
 }
 
-/// The assignment with the best total fit: every seat (a position repeated by its quota)
-/// gets at most one official, every official at most one seat, nobody where a mandatory
-/// requirement fails, and the locked pairs as given. Kuhn–Munkres on seats × (officials
-/// and one "vacant" column per seat).
+/// How many positions each official's candidate list starts with; the assignment's
+/// optimality check brings back any other pair that would improve the total.
+const BREADTH: usize = 8;
+
+/// The assignment with the best total fit: every position gets at most its quota of
+/// officials, every official at most one position, nobody where a mandatory requirement
+/// fails, and the locked pairs as given. Among equally good assignments, the one that
+/// fills most seats. Exact, over sparse candidate lists (see [`crate::assignment`]).
 pub fn propose(
     candidates: &[Candidate],
     positions: &[Position],
@@ -161,42 +164,23 @@ pub fn propose(
         .iter()
         .filter(|c| !taken.contains(&c.id))
         .collect();
-    let seats: Vec<&Position> = positions
+    let open: Vec<&Position> = positions
         .iter()
-        .flat_map(|p| std::iter::repeat_n(p, remaining.get(&p.id).copied().unwrap_or(0) as usize))
+        .filter(|p| remaining.get(&p.id).is_some_and(|n| *n > 0))
         .collect();
-    if !seats.is_empty() {
-        // Rows: seats. Columns: free officials, then one "leave it vacant" column per seat.
-        // An impossible pair weighs less than any vacancy, so it is never chosen.
-        let impossible = -(1i64 << 40);
-        let fits: Vec<Vec<Option<Fit>>> = seats
-            .iter()
-            .map(|p| free.iter().map(|c| fit(c, p, w)).collect())
-            .collect();
-        let columns = free.len() + seats.len();
-        let matrix = Matrix::from_fn(seats.len(), columns, |(row, col)| {
-            if col < free.len() {
-                fits[row][col]
-                    .as_ref()
-                    .map_or(impossible, |f| points(f.total))
-            } else if col - free.len() == row {
-                0
-            } else {
-                impossible
-            }
-        });
-        let (_, chosen) = kuhn_munkres(&matrix);
-        for (row, &col) in chosen.iter().enumerate() {
-            if col < free.len()
-                && let Some(f) = &fits[row][col]
-            {
-                placements.push(Placement {
-                    candidate: free[col].id,
-                    position: seats[row].id,
-                    fit: f.clone(),
-                    locked: false,
-                });
-            }
+    let quotas: Vec<u32> = open.iter().map(|p| remaining[&p.id]).collect();
+    let scorer = Scorer::new(&free, &open, w);
+    let chosen = assign(free.len(), &quotas, |r, c| scorer.points(r, c), BREADTH);
+    for (row, column) in chosen.column_of_row.iter().enumerate() {
+        if let Some(column) = column
+            && let Some(f) = fit(free[row], open[*column], w)
+        {
+            placements.push(Placement {
+                candidate: free[row].id,
+                position: open[*column].id,
+                fit: f,
+                locked: false,
+            });
         }
     }
     let mut filled: BTreeMap<i64, u32> = BTreeMap::new();
@@ -219,6 +203,97 @@ pub fn propose(
         total,
         vacancies,
     })
+}
+
+/// [`fit`]'s total without the explanation, over criteria numbered once, so the millions
+/// of pairs of a city-wide round are scored without allocating. Adds the same terms in
+/// the same order as [`fit`], so both give the same points.
+struct Scorer<'a> {
+    /// Per position: (criterion number, requirement).
+    requirements: Vec<Vec<(usize, &'a Requirement)>>,
+    /// Per candidate: level by criterion number.
+    levels: Vec<Vec<f64>>,
+    /// Per candidate: (position number, wish rank), first mention only.
+    wishes: Vec<Vec<(usize, usize)>>,
+    wish_weights: [f64; 3],
+}
+
+impl<'a> Scorer<'a> {
+    fn new(candidates: &[&Candidate], positions: &[&'a Position], w: &Weights) -> Scorer<'a> {
+        let mut numbers: BTreeMap<&str, usize> = BTreeMap::new();
+        let requirements: Vec<Vec<(usize, &Requirement)>> = positions
+            .iter()
+            .map(|p| {
+                p.requirements
+                    .iter()
+                    .map(|r| {
+                        let next = numbers.len();
+                        (*numbers.entry(r.criterion.as_str()).or_insert(next), r)
+                    })
+                    .collect()
+            })
+            .collect();
+        let index: BTreeMap<i64, usize> = positions
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
+        let levels = candidates
+            .iter()
+            .map(|c| {
+                let mut dense = vec![0.0; numbers.len()];
+                for (criterion, n) in &numbers {
+                    if let Some(level) = c.levels.get(*criterion) {
+                        dense[*n] = *level;
+                    }
+                }
+                dense
+            })
+            .collect();
+        let wishes = candidates
+            .iter()
+            .map(|c| {
+                let mut seen: Vec<(usize, usize)> = Vec::new();
+                for (rank, id) in c.wishes.iter().take(3).enumerate() {
+                    if let Some(&p) = index.get(id)
+                        && !seen.iter().any(|(x, _)| *x == p)
+                    {
+                        seen.push((p, rank));
+                    }
+                }
+                seen
+            })
+            .collect();
+        Scorer {
+            requirements,
+            levels,
+            wishes,
+            wish_weights: w.wish,
+        }
+    }
+
+    fn points(&self, candidate: usize, position: usize) -> Option<i64> {
+        let levels = &self.levels[candidate];
+        let mut total = 0.0;
+        for (n, r) in &self.requirements[position] {
+            let level = levels[*n];
+            if r.mandatory && level < r.min_level {
+                return None;
+            }
+            let share = if r.min_level <= 0.0 {
+                1.0
+            } else {
+                (level / r.min_level).clamp(0.0, 1.0)
+            };
+            if r.weight > 0.0 {
+                total += r.weight * share;
+            }
+        }
+        if let Some((_, rank)) = self.wishes[candidate].iter().find(|(p, _)| *p == position) {
+            total += self.wish_weights[*rank];
+        }
+        Some(points(total))
+    }
 }
 
 /// For one official, the positions that fit best, best first (runner-up options).
@@ -474,6 +549,14 @@ mod tests {
             for pos in &positions {
                 let n = p.placements.iter().filter(|x| x.position == pos.id).count() as u32;
                 prop_assert!(n <= pos.quota);
+            }
+            let cs: Vec<&Candidate> = cands.iter().collect();
+            let ps: Vec<&Position> = positions.iter().collect();
+            let scorer = Scorer::new(&cs, &ps, &w);
+            for (i, c) in cands.iter().enumerate() {
+                for (j, pos) in positions.iter().enumerate() {
+                    prop_assert_eq!(scorer.points(i, j), fit(c, pos, &w).map(|f| points(f.total)));
+                }
             }
         }
     }
