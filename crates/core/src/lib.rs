@@ -4,8 +4,11 @@
 pub mod assignment;
 pub mod audit;
 pub mod calendar;
+pub mod competence;
+pub mod dossier;
 pub mod files;
 pub mod geography;
+pub mod index766;
 pub mod lunar;
 pub mod open311;
 pub mod org;

@@ -38,6 +38,8 @@ pub enum Relation {
     Assignee,
     /// An official of a co-operating unit.
     Cooperator,
+    /// The citizen or business that filed the item (a dossier's applicant).
+    Applicant,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -537,8 +539,136 @@ pub const CITIZEN_REPORT: KindSpec = {
     }
 };
 
+/// A dossier of an administrative procedure (vn-admin-rules.md §2): filed online
+/// (`submitted`, the clock not yet started) or at the counter (`received`); received by
+/// the one-stop desk, which starts the legal clock; handled by an official; paused while
+/// the applicant supplements (§2.4); finished by the competent leader's approval or a
+/// reasoned refusal; the result returned. The applicant may withdraw before a result.
+pub const DOSSIER: KindSpec = {
+    use Relation::*;
+    const OPEN: &[&str] = &[
+        "submitted",
+        "received",
+        "in_progress",
+        "awaiting_supplement",
+    ];
+    KindSpec {
+        kind: "dossier",
+        initial: "received",
+        states: &[
+            StateSpec {
+                name: "submitted",
+                clock: Clock::Paused,
+            },
+            StateSpec {
+                name: "received",
+                clock: Clock::Running,
+            },
+            StateSpec {
+                name: "in_progress",
+                clock: Clock::Running,
+            },
+            StateSpec {
+                name: "awaiting_supplement",
+                clock: Clock::Paused,
+            },
+            StateSpec {
+                name: "finished",
+                clock: Clock::Stopped,
+            },
+            StateSpec {
+                name: "refused",
+                clock: Clock::Stopped,
+            },
+            StateSpec {
+                name: "returned",
+                clock: Clock::Stopped,
+            },
+            StateSpec {
+                name: "withdrawn",
+                clock: Clock::Stopped,
+            },
+        ],
+        actions: &[
+            ActionSpec {
+                name: "receive",
+                from: &["submitted"],
+                to: "received",
+                by: &[OwnerLeader, OwnerOfficial],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "assign",
+                from: &["received", "in_progress"],
+                to: "in_progress",
+                by: &[OwnerLeader],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "start",
+                from: &["received"],
+                to: "in_progress",
+                by: &[OwnerLeader, OwnerOfficial],
+                needs_reason: false,
+            },
+            // §2.4: one consolidated list of what is missing.
+            ActionSpec {
+                name: "request_supplement",
+                from: &["received", "in_progress"],
+                to: "awaiting_supplement",
+                by: &[OwnerLeader, OwnerOfficial],
+                needs_reason: true,
+            },
+            // The applicant online, or the desk for papers brought to the counter.
+            ActionSpec {
+                name: "supplement",
+                from: &["awaiting_supplement"],
+                to: "in_progress",
+                by: &[Applicant, OwnerLeader, OwnerOfficial],
+                needs_reason: false,
+            },
+            // §2.5: the apology letter and the one new appointment.
+            ActionSpec {
+                name: "extend",
+                from: &["in_progress"],
+                to: "in_progress",
+                by: &[OwnerLeader],
+                needs_reason: true,
+            },
+            ActionSpec {
+                name: "approve",
+                from: &["in_progress"],
+                to: "finished",
+                by: &[OwnerLeader],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "refuse",
+                from: &["submitted", "received", "in_progress"],
+                to: "refused",
+                by: &[OwnerLeader],
+                needs_reason: true,
+            },
+            ActionSpec {
+                name: "return_result",
+                from: &["finished", "refused"],
+                to: "returned",
+                by: &[OwnerLeader, OwnerOfficial],
+                needs_reason: false,
+            },
+            ActionSpec {
+                name: "withdraw",
+                from: OPEN,
+                to: "withdrawn",
+                by: &[Applicant, OwnerLeader, OwnerOfficial],
+                needs_reason: true,
+            },
+        ],
+    }
+};
+
 /// Every declared kind.
-pub const KINDS: [&KindSpec; 4] = [&TASK, &OBSTACLE, &REPORT, &CITIZEN_REPORT];
+pub const KINDS: [&KindSpec; 5] = [&TASK, &OBSTACLE, &REPORT, &CITIZEN_REPORT, &DOSSIER];
 
 pub fn kind(name: &str) -> Option<&'static KindSpec> {
     KINDS.into_iter().find(|k| k.kind == name)
@@ -569,6 +699,7 @@ mod tests {
             OwnerOfficial,
             Assignee,
             Cooperator,
+            Applicant,
         ];
         for state in kind.states.iter().map(|s| s.name) {
             for action in kind.actions.iter().map(|a| a.name) {
@@ -667,6 +798,58 @@ mod tests {
     }
 
     #[test]
+    fn every_dossier_transition_by_every_relation() {
+        use Relation::*;
+        let desk = [OwnerLeader, OwnerOfficial];
+        let mut allowed = vec![
+            ("received", "assign", OwnerLeader, "in_progress"),
+            ("in_progress", "assign", OwnerLeader, "in_progress"),
+            ("in_progress", "extend", OwnerLeader, "in_progress"),
+            ("in_progress", "approve", OwnerLeader, "finished"),
+            (
+                "awaiting_supplement",
+                "supplement",
+                Applicant,
+                "in_progress",
+            ),
+        ];
+        for from in ["submitted", "received", "in_progress"] {
+            allowed.push((from, "refuse", OwnerLeader, "refused"));
+        }
+        for from in [
+            "submitted",
+            "received",
+            "in_progress",
+            "awaiting_supplement",
+        ] {
+            allowed.push((from, "withdraw", Applicant, "withdrawn"));
+        }
+        for who in desk {
+            allowed.push(("submitted", "receive", who, "received"));
+            allowed.push(("received", "start", who, "in_progress"));
+            allowed.push(("received", "request_supplement", who, "awaiting_supplement"));
+            allowed.push((
+                "in_progress",
+                "request_supplement",
+                who,
+                "awaiting_supplement",
+            ));
+            allowed.push(("awaiting_supplement", "supplement", who, "in_progress"));
+            allowed.push(("finished", "return_result", who, "returned"));
+            allowed.push(("refused", "return_result", who, "returned"));
+            for from in [
+                "submitted",
+                "received",
+                "in_progress",
+                "awaiting_supplement",
+            ] {
+                allowed.push((from, "withdraw", who, "withdrawn"));
+            }
+        }
+        check_table(&DOSSIER, &allowed);
+    }
+
+    #[test]
     fn every_obstacle_transition_by_every_relation() {
         use Relation::*;
         check_table(
@@ -692,6 +875,7 @@ mod tests {
             OwnerOfficial,
             Assignee,
             Cooperator,
+            Applicant,
         ];
         let allowed = [
             ("open", "submit", OwnerLeader, "submitted"),

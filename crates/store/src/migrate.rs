@@ -83,6 +83,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0012_staffing.sql"),
         postgres: include_str!("../migrations/postgres/0012_staffing.sql"),
     },
+    Step {
+        version: 13,
+        description: "dossiers",
+        sqlite: include_str!("../migrations/sqlite/0013_dossiers.sql"),
+        postgres: include_str!("../migrations/postgres/0013_dossiers.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {
