@@ -273,6 +273,7 @@ fn web_config(s: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         mailer: mailer(s)?,
         open311_jurisdiction: s.open311_jurisdiction.clone(),
         open311_posts_per_minute: s.open311_posts_per_minute,
+        dossier_agency_suffix: s.dossier_agency_suffix.clone(),
         ..WebConfig::default()
     })
 }
@@ -344,8 +345,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 dieuhanh_store::seed_services::ensure_catalogue(&store).await?;
                 let citizen =
                     dieuhanh_store::seed_services::seed_demo_citizen_reports(&store, today).await?;
+                dieuhanh_store::seed_procedures::ensure_catalogue(&store).await?;
+                let keys =
+                    dieuhanh_web::security::keys::Keys::from_master(&config::master_key(&s)?);
+                let calendar = dieuhanh_store::calendar::load(&store).await?;
+                let dossiers = dieuhanh_web::demo_dossiers::seed(
+                    &store,
+                    &keys,
+                    &calendar,
+                    today,
+                    &s.dossier_agency_suffix,
+                )
+                .await?;
                 println!(
-                    "{tasks} demo tasks from 3 directives; {visits} field visits; {obstacles} obstacles; {reports} periodic reports; {citizen} citizen reports."
+                    "{tasks} demo tasks from 3 directives; {visits} field visits; {obstacles} obstacles; {reports} periodic reports; {citizen} citizen reports; {dossiers} dossiers over a year."
                 );
                 println!(
                     "Demo database ready in {:.1} s.",

@@ -623,3 +623,139 @@ pub async fn clocks(store: &Store, from_us: i64, to_us: i64) -> Result<Vec<Clock
         })
         .collect()
 }
+
+/// A dossier of the past, as imported from another system or generated for the demo:
+/// its whole life at once, with the instants it happened at.
+pub struct HistoricDossier<'a> {
+    pub new: NewDossier<'a>,
+    pub state: &'a str,
+    pub assignee_id: Option<i64>,
+    /// (instant, actor, action, from, to, note) in order.
+    pub events: Vec<(i64, Option<i64>, &'a str, &'a str, &'a str, &'a str)>,
+    pub supplements: Vec<Supplement>,
+    pub extension: Option<Extension>,
+    pub finished_at_us: Option<i64>,
+    pub returned_at_us: Option<i64>,
+    pub stopped_at_us: Option<i64>,
+    pub outcome: &'a str,
+    pub fee_status: &'a str,
+    pub fee_channel: &'a str,
+    pub paid_at_us: Option<i64>,
+    pub rating: &'a str,
+    pub closed_on: Option<String>,
+    pub due_date: Date,
+}
+
+/// Writes a historic dossier with its events (no audit entries: the history is the
+/// import's, not an action taken here). The caller sets the code sequences after.
+pub async fn insert_history(tx: &mut Tx, h: &HistoricDossier<'_>) -> Result<i64> {
+    let n = &h.new;
+    let item_id: i64 = sqlx::query(
+        "INSERT INTO work_items (unit_id, kind, state, issuer_unit_id, title, priority, due_date, assignee_id, progress, \
+         created_at_us, closed_on) VALUES ($1, 'dossier', $2, $1, $3, 'normal', $4, $5, 0, $6, $7) RETURNING id",
+    )
+    .bind(n.unit_id)
+    .bind(h.state)
+    .bind(format!("{} — {}", n.code, n.procedure_name))
+    .bind(h.due_date.to_string())
+    .bind(h.assignee_id)
+    .bind(n.submitted_at_us)
+    .bind(h.closed_on.as_deref())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    sqlx::query(
+        "INSERT INTO dossiers (item_id, unit_id, code, procedure_code, channel, applicant_user_id, applicant_sealed, \
+         identity_hash, submitted_at_us, received_at_us, term_value, term_unit, appointment_date, appointment_time, \
+         finished_at_us, returned_at_us, stopped_at_us, outcome, result_note, fee_vnd, fee_status, fee_channel, paid_at_us, \
+         rating, rating_comment, rated_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, '', $19, $20, $21, $22, $23, '', \
+         CASE WHEN $23 = '' THEN NULL ELSE $16 END)",
+    )
+    .bind(item_id)
+    .bind(n.unit_id)
+    .bind(n.code)
+    .bind(n.procedure_code)
+    .bind(n.channel)
+    .bind(n.applicant_user_id)
+    .bind(n.applicant_sealed)
+    .bind(n.identity_hash)
+    .bind(n.submitted_at_us)
+    .bind(n.received_at_us)
+    .bind(i64::from(n.term.value))
+    .bind(n.term.unit.as_str())
+    .bind(n.appointment.date.to_string())
+    .bind(time_text(&n.appointment))
+    .bind(h.finished_at_us)
+    .bind(h.returned_at_us)
+    .bind(h.stopped_at_us)
+    .bind(h.outcome)
+    .bind(n.fee_vnd)
+    .bind(h.fee_status)
+    .bind(h.fee_channel)
+    .bind(h.paid_at_us)
+    .bind(h.rating)
+    .execute(&mut **tx)
+    .await?;
+    for (seq, (at, actor, action, from, to, note)) in h.events.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO work_item_events (unit_id, item_id, seq, at_us, actor_id, action, from_state, to_state, note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(n.unit_id)
+        .bind(item_id)
+        .bind(seq as i64 + 1)
+        .bind(at)
+        .bind(actor)
+        .bind(action)
+        .bind(from)
+        .bind(to)
+        .bind(note)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for (seq, s) in h.supplements.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO dossier_supplements (unit_id, item_id, seq, requested_at_us, reason, completed_at_us) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(n.unit_id)
+        .bind(item_id)
+        .bind(seq as i64 + 1)
+        .bind(s.requested_at_us)
+        .bind(&s.reason)
+        .bind(s.completed_at_us)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if let Some(e) = &h.extension {
+        sqlx::query(
+            "INSERT INTO dossier_extensions (unit_id, item_id, apology_at_us, old_date, new_date, reason) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(n.unit_id)
+        .bind(item_id)
+        .bind(e.apology_at_us)
+        .bind(e.old.date.to_string())
+        .bind(e.new.date.to_string())
+        .bind(&e.reason)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(item_id)
+}
+
+/// Raises a unit's day sequence to at least `last` (after importing history).
+pub async fn raise_sequence(tx: &mut Tx, unit_id: i64, day: Date, last: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO dossier_sequences (unit_id, day, last_value) VALUES ($1, $2, $3) \
+         ON CONFLICT (unit_id, day) DO UPDATE SET last_value = \
+         CASE WHEN dossier_sequences.last_value > $3 THEN dossier_sequences.last_value ELSE $3 END",
+    )
+    .bind(unit_id)
+    .bind(day.to_string())
+    .bind(last)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod procedures;
 pub mod reports;
 pub mod seed;
+pub mod seed_procedures;
 pub mod seed_reports;
 pub mod seed_services;
 pub mod sessions;

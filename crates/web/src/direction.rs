@@ -361,6 +361,16 @@ pub async fn act(
     input: &ActionInput,
 ) -> Result<(), DirectionError> {
     let item = visible_item(state, principal, item_id).await?;
+    // A dossier's actions also move its legal clock: they go through its own use case.
+    if item.kind == "dossier" {
+        let action = crate::dossiers::DossierAction {
+            action: input.action.clone(),
+            note: input.note.clone(),
+            assignee: input.assignee.clone(),
+            new_date: input.due_date.clone(),
+        };
+        return crate::dossiers::act(state, principal, item_id, &action).await;
+    }
     let spec = workflow::kind(&item.kind).ok_or(DirectionError::NotFound)?;
     let relations = relations_to(principal, &item);
     let note = input.note.trim();

@@ -6,7 +6,10 @@ pub mod attachments;
 pub mod auth;
 pub mod ballots;
 pub mod cockpit;
+pub mod competence;
+pub mod demo_dossiers;
 pub mod direction;
+pub mod dossiers;
 pub mod error;
 pub mod gaps;
 pub mod i18n;
@@ -90,6 +93,7 @@ pub async fn build_state(
     // (departments are resolved by code).
     if dieuhanh_store::units::root(&store).await.is_ok() {
         dieuhanh_store::seed_services::ensure_catalogue(&store).await?;
+        dieuhanh_store::seed_procedures::ensure_catalogue(&store).await?;
     }
     let calendar = Arc::new(std::sync::RwLock::new(Arc::new(
         dieuhanh_store::calendar::load(&store).await?,

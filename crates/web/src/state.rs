@@ -36,6 +36,9 @@ pub struct WebConfig {
     pub open311_jurisdiction: String,
     /// Reports one Open311 key may send per minute.
     pub open311_posts_per_minute: u32,
+    /// The last group of the agency identifier in dossier codes (see
+    /// [`crate::dossiers::agency_code`]).
+    pub dossier_agency_suffix: String,
 }
 
 impl Default for WebConfig {
@@ -53,6 +56,7 @@ impl Default for WebConfig {
             reminder_days: crate::reminders::DEFAULT_REMINDER_DAYS.to_vec(),
             mailer: crate::mail::Mailer::outbox_only("http://127.0.0.1:8080"),
             open311_jurisdiction: crate::open311::DEFAULT_JURISDICTION.to_string(),
+            dossier_agency_suffix: "A00".to_string(),
             open311_posts_per_minute: 60,
         }
     }

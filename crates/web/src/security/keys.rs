@@ -16,6 +16,7 @@ pub struct Keys {
     csrf: [u8; 32],
     seal: [u8; 32],
     anchor: [u8; 32],
+    lookup: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -37,6 +38,7 @@ impl Keys {
             csrf: derive(master, "dieuhanh csrf v1"),
             seal: derive(master, "dieuhanh seal v1"),
             anchor: derive(master, "dieuhanh audit anchor v1"),
+            lookup: derive(master, "dieuhanh lookup v1"),
         }
     }
 
@@ -50,6 +52,15 @@ impl Keys {
         let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(&self.csrf)
             .expect("HMAC takes any key length");
         mac.update(message.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// A keyed hash (HMAC-SHA256, hex) of a personal identifier, stored beside its sealed
+    /// value so records can be found by exact match without decrypting any of them.
+    pub fn lookup_hash(&self, value: &str) -> String {
+        let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(&self.lookup)
+            .expect("HMAC takes any key length");
+        mac.update(value.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
 
