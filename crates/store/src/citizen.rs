@@ -609,3 +609,40 @@ pub async fn nearby(
         .await?;
     row.as_ref().map(report_row).transpose()
 }
+
+/// Per handling unit, the citizen reports (PAKN) received in [`from_us`, `to_us`):
+/// (unit, total, handled on time or still within term on `at_date`, the same without
+/// those reopened after a complaint about the answer) — the figures of 766 items 5.1
+/// and 5.2 the platform records.
+pub async fn pakn_counts(
+    store: &Store,
+    from_us: i64,
+    to_us: i64,
+    at_date: &str,
+) -> Result<Vec<(i64, i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT c.unit_id, COUNT(*) AS total, \
+         SUM(CASE WHEN (w.closed_on IS NOT NULL AND w.closed_on <= w.due_date) OR (w.closed_on IS NULL AND $3 <= w.due_date) \
+             THEN 1 ELSE 0 END) AS on_time, \
+         SUM(CASE WHEN ((w.closed_on IS NOT NULL AND w.closed_on <= w.due_date) OR (w.closed_on IS NULL AND $3 <= w.due_date)) \
+             AND NOT EXISTS (SELECT 1 FROM work_item_events e WHERE e.item_id = w.id AND e.action = 'reopen') \
+             THEN 1 ELSE 0 END) AS satisfied \
+         FROM citizen_reports c JOIN work_items w ON w.id = c.item_id \
+         WHERE c.requested_at_us >= $1 AND c.requested_at_us < $2 GROUP BY c.unit_id",
+    )
+    .bind(from_us)
+    .bind(to_us)
+    .bind(at_date)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("unit_id")?,
+                r.try_get("total")?,
+                r.try_get("on_time")?,
+                r.try_get("satisfied")?,
+            ))
+        })
+        .collect()
+}

@@ -759,3 +759,68 @@ pub async fn raise_sequence(tx: &mut Tx, unit_id: i64, day: Date, last: i64) -> 
     .await?;
     Ok(())
 }
+
+/// A 766 figure an administrator entered for an indicator the platform cannot compute
+/// (national portal sync, national databases), with where it came from.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Entered766 {
+    pub unit_id: i64,
+    pub period: String,
+    pub indicator: String,
+    pub numerator: f64,
+    pub denominator: f64,
+    pub source: String,
+}
+
+pub async fn entered_766(store: &Store, period: &str) -> Result<Vec<Entered766>> {
+    let rows = sqlx::query(
+        "SELECT unit_id, period, indicator, numerator, denominator, source FROM index766_inputs WHERE period = $1",
+    )
+    .bind(period)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Entered766 {
+                unit_id: r.try_get("unit_id")?,
+                period: r.try_get("period")?,
+                indicator: r.try_get("indicator")?,
+                numerator: r.try_get("numerator")?,
+                denominator: r.try_get("denominator")?,
+                source: r.try_get("source")?,
+            })
+        })
+        .collect()
+}
+
+/// Records (or replaces) an entered 766 figure, audited.
+pub async fn enter_766(tx: &mut Tx, e: &Entered766, actor: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO index766_inputs (unit_id, period, indicator, numerator, denominator, source, entered_by, entered_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (unit_id, period, indicator) DO UPDATE SET \
+         numerator = $4, denominator = $5, source = $6, entered_by = $7, entered_at_us = $8",
+    )
+    .bind(e.unit_id)
+    .bind(&e.period)
+    .bind(&e.indicator)
+    .bind(e.numerator)
+    .bind(e.denominator)
+    .bind(&e.source)
+    .bind(actor)
+    .bind(dieuhanh_core::time::now_us())
+    .execute(&mut **tx)
+    .await?;
+    append(
+        tx,
+        AuditEvent {
+            unit_id: e.unit_id,
+            actor_id: Some(actor),
+            entity: "index766_input",
+            entity_id: format!("{}:{}", e.period, e.indicator),
+            action: "index766.enter",
+            summary: json!({"after": {"numerator": e.numerator, "denominator": e.denominator, "source": e.source}}),
+        },
+    )
+    .await?;
+    Ok(())
+}

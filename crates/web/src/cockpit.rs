@@ -41,6 +41,14 @@ pub struct UnitRow {
     pub citizen_median_days: Option<i64>,
     /// Staffing gaps: key positions unheld or without a deputy, seats empty, rotations due.
     pub staffing_gaps: i64,
+    /// Dossiers of the current quarter (received, or open from before), those still open
+    /// past their appointment (766 view), the on-time share in percent, and the 766
+    /// score out of 100 with the unit's rank.
+    pub dossiers: u64,
+    pub dossiers_overdue: u64,
+    pub dossiers_on_time_rate: Option<i64>,
+    pub index766: f64,
+    pub index766_rank: u32,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
@@ -56,6 +64,9 @@ pub struct Totals {
     pub units_with_overdue_reports: i64,
     pub citizen_open: i64,
     pub citizen_overdue: i64,
+    pub dossiers: u64,
+    pub dossiers_overdue: u64,
+    pub dossiers_on_time_rate: Option<i64>,
 }
 
 pub const SORTS: [&str; 4] = ["red_flags", "overdue", "on_time_rate", "name"];
@@ -135,6 +146,14 @@ pub async fn rows(
     for (_, unit, _, _) in crate::staffing::gaps(state).await? {
         *staffing.entry(unit).or_default() += 1;
     }
+    let quarter = crate::statistics::current_period(today)
+        .ok_or(DirectionError::Invalid("invalid_period"))?;
+    let dossiers: HashMap<i64, crate::statistics::UnitLine> =
+        crate::statistics::compute(state, &quarter)
+            .await?
+            .into_iter()
+            .map(|l| (l.unit_id, l))
+            .collect();
     let units = dieuhanh_store::units::all_current(&state.store).await?;
     let since = crate::visits::days_since_visit(state).await?;
     let raised: HashMap<i64, (i64, i64)> =
@@ -195,6 +214,16 @@ pub async fn rows(
                 citizen_overdue: citizen.get(&u.id).map(|r| r.overdue).unwrap_or(0),
                 citizen_median_days: median(u.id),
                 staffing_gaps: staffing.get(&u.id).copied().unwrap_or(0),
+                dossiers: dossiers.get(&u.id).map_or(0, |l| l.counts.received),
+                dossiers_overdue: dossiers.get(&u.id).map_or(0, |l| l.counts.pending_overdue),
+                dossiers_on_time_rate: dossiers
+                    .get(&u.id)
+                    .and_then(|l| l.counts.on_time_share())
+                    .map(|s| (s * 100.0).round() as i64),
+                index766: dossiers
+                    .get(&u.id)
+                    .map_or(0.0, |l| dieuhanh_core::index766::round2(l.score.total)),
+                index766_rank: dossiers.get(&u.id).map_or(0, |l| l.rank),
             }
         })
         .collect();
@@ -247,6 +276,19 @@ pub async fn rows(
         units_with_overdue_reports: rows.iter().filter(|r| r.reports_overdue > 0).count() as i64,
         citizen_open: rows.iter().map(|r| r.citizen_open).sum(),
         citizen_overdue: rows.iter().map(|r| r.citizen_overdue).sum(),
+        dossiers: rows.iter().map(|r| r.dossiers).sum(),
+        dossiers_overdue: rows.iter().map(|r| r.dossiers_overdue).sum(),
+        dossiers_on_time_rate: {
+            let received: u64 = rows.iter().map(|r| r.dossiers).sum();
+            let counted: f64 = rows
+                .iter()
+                .filter_map(|r| {
+                    r.dossiers_on_time_rate
+                        .map(|p| p as f64 * r.dossiers as f64)
+                })
+                .sum();
+            (received > 0).then(|| (counted / received as f64).round() as i64)
+        },
     };
     Ok((rows, totals, units))
 }

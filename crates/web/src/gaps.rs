@@ -14,7 +14,7 @@ pub const UNASSIGNED_GRACE_DAYS: i64 = 5;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Gap {
     /// `unit_without_leader`, `task_unassigned`, `obstacle_unrouted` or
-    /// `report_without_units`.
+    /// `report_without_units` or `procedure_without_authority`.
     pub kind: String,
     pub unit_code: String,
     pub unit_name: String,
@@ -89,6 +89,35 @@ pub async fn find(state: &AppState, principal: &Principal) -> Result<Vec<Gap>, D
             unit_name: t.unit_name,
             subject: t.title,
             link: format!("/reports/templates/{}", t.id),
+        });
+    }
+    // Every (procedure, unit) without exactly one competent authority today: dossiers
+    // of it cannot be received there.
+    for (code, name, unit_name, resolution) in crate::competence::gaps(state).await? {
+        let why = match &resolution {
+            dieuhanh_core::competence::Resolution::Conflict { decisions, .. } => format!(
+                "{name} ({code}): quyết định chồng chéo {}",
+                decisions
+                    .iter()
+                    .map(|d| format!("#{d}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            dieuhanh_core::competence::Resolution::Gap { reason, .. } => {
+                format!("{name} ({code}): {reason}")
+            }
+            dieuhanh_core::competence::Resolution::Competent { .. } => continue,
+        };
+        gaps.push(Gap {
+            kind: "procedure_without_authority".into(),
+            unit_code: units
+                .iter()
+                .find(|u| u.name == unit_name)
+                .map(|u| u.code.clone())
+                .unwrap_or_default(),
+            unit_name,
+            subject: why,
+            link: "/admin/competence".into(),
         });
     }
     Ok(gaps)

@@ -25,6 +25,7 @@ pub mod routes;
 pub mod security;
 pub mod staffing;
 pub mod state;
+pub mod statistics;
 pub mod visits;
 
 use axum::Router;
@@ -241,6 +242,101 @@ pub fn route_table() -> RouteTable {
             "/ballots/{id}/vote",
             SignedIn,
             post(pages::ballots::vote),
+        )
+        .add(
+            "GET",
+            "/admin/competence",
+            SignedIn,
+            get(pages::competence_admin::show),
+        )
+        .add(
+            "POST",
+            "/admin/competence",
+            SignedIn,
+            post(pages::competence_admin::add),
+        )
+        .add(
+            "POST",
+            "/admin/competence/{id}/revoke",
+            SignedIn,
+            post(pages::competence_admin::revoke),
+        )
+        .add("GET", "/dossiers", SignedIn, get(pages::dossiers::list))
+        .add("POST", "/dossiers", SignedIn, post(pages::dossiers::create))
+        .add("GET", "/dossiers/new", SignedIn, get(pages::dossiers::new))
+        .add(
+            "GET",
+            "/dossiers/statistics",
+            SignedIn,
+            get(pages::statistics::list),
+        )
+        .add(
+            "GET",
+            "/dossiers/statistics.xlsx",
+            SignedIn,
+            get(pages::statistics::export),
+        )
+        .add(
+            "GET",
+            "/dossiers/statistics/{code}",
+            SignedIn,
+            get(pages::statistics::unit),
+        )
+        .add(
+            "POST",
+            "/dossiers/statistics/{code}/figures",
+            SignedIn,
+            post(pages::statistics::enter),
+        )
+        .add(
+            "GET",
+            "/dossiers/{id}",
+            SignedIn,
+            get(pages::dossiers::show),
+        )
+        .add(
+            "POST",
+            "/dossiers/{id}/act",
+            SignedIn,
+            post(pages::dossiers::act),
+        )
+        .add(
+            "POST",
+            "/dossiers/{id}/pay",
+            SignedIn,
+            post(pages::dossiers::pay),
+        )
+        .add(
+            "POST",
+            "/dossiers/{id}/identity",
+            SignedIn,
+            post(pages::dossiers::identity),
+        )
+        .add("GET", "/dich-vu-cong", Public, get(pages::services::search))
+        .add(
+            "GET",
+            "/dich-vu-cong/{code}",
+            Public,
+            get(pages::services::procedure),
+        )
+        .add(
+            "POST",
+            "/dich-vu-cong/{code}",
+            Public,
+            post(pages::services::file).layer(DefaultBodyLimit::max(DOSSIER_BODY_BYTES)),
+        )
+        .add("GET", "/tra-cuu", Public, get(pages::services::lookup))
+        .add(
+            "POST",
+            "/tra-cuu/danh-gia",
+            Public,
+            post(pages::services::rate),
+        )
+        .add(
+            "GET",
+            "/ho-so-cua-toi",
+            SignedIn,
+            get(pages::services::mine),
         )
         .add("GET", "/phan-anh", Public, get(pages::portal::list))
         .add(
@@ -744,6 +840,10 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
 
 /// Largest upload request: one file of the largest accepted size and the form around it.
 pub const UPLOAD_BODY_BYTES: usize = dieuhanh_core::files::MAX_FILE_BYTES + 64 * 1024;
+
+/// Largest online filing: the documents of one dossier together (each file is also held
+/// to its own limit).
+pub const DOSSIER_BODY_BYTES: usize = 3 * dieuhanh_core::files::MAX_FILE_BYTES + 64 * 1024;
 
 /// Background upkeep: forget idle throttle keys, purge expired sessions, open the
 /// current period's report obligations, send reminders and escalations.

@@ -13,12 +13,14 @@ use axum::response::Response;
 use dieuhanh_core::org::UnitKind;
 use std::collections::{BTreeSet, HashMap};
 
-pub const MEASURES: [&str; 5] = [
+pub const MEASURES: [&str; 7] = [
     "overdue",
     "on_time_rate",
     "open",
     "reports_overdue",
     "citizen_overdue",
+    "dossiers_overdue",
+    "index766",
 ];
 
 #[derive(Template)]
@@ -71,6 +73,10 @@ fn bucket(measure: &str, row: &UnitRow) -> &'static str {
         "open" => level(row.open, [0, 2, 5, 9]),
         "reports_overdue" => level(row.reports_overdue, [0, 1, 2, 3]),
         "citizen_overdue" => level(row.citizen_overdue, [0, 1, 3, 5]),
+        "dossiers_overdue" => level(row.dossiers_overdue as i64, [0, 1, 3, 5]),
+        // 766 points missing from 100, in bands.
+        "index766" if row.dossiers == 0 => "bn",
+        "index766" => level(100 - row.index766.round() as i64, [20, 30, 40, 50]),
         _ => level(row.overdue, [0, 1, 3, 5]),
     }
 }
@@ -121,7 +127,15 @@ pub async fn show(
                 ("b4", "cockpit.legend.rate_b4"),
                 ("bn", "cockpit.legend.none"),
             ],
-            "citizen_overdue" => [
+            "index766" => [
+                ("b0", "cockpit.legend.index_b0"),
+                ("b1", "cockpit.legend.index_b1"),
+                ("b2", "cockpit.legend.index_b2"),
+                ("b3", "cockpit.legend.index_b3"),
+                ("b4", "cockpit.legend.index_b4"),
+                ("bn", "cockpit.legend.none"),
+            ],
+            "citizen_overdue" | "dossiers_overdue" => [
                 ("b0", "cockpit.legend.overdue_b0"),
                 ("b1", "cockpit.legend.overdue_b1"),
                 ("b2", "cockpit.legend.overdue_b2"),
@@ -204,6 +218,8 @@ fn measure_key(measure: &str) -> &'static str {
         "open" => "cockpit.open",
         "reports_overdue" => "cockpit.reports_overdue",
         "citizen_overdue" => "cockpit.citizen_overdue",
+        "dossiers_overdue" => "cockpit.dossiers_overdue",
+        "index766" => "cockpit.index766",
         _ => "cockpit.overdue",
     }
 }

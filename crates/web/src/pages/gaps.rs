@@ -53,6 +53,10 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Response {
                 group("report_without_units"),
             ),
             (
+                ctx.t.get("gaps.procedure_without_authority"),
+                group("procedure_without_authority"),
+            ),
+            (
                 ctx.t.get("gaps.unit_without_leader"),
                 group("unit_without_leader"),
             ),

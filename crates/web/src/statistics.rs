@@ -1,0 +1,278 @@
+//! Dossier statistics and the Decision 766 index per unit and period (issue: public
+//! services, item 5). Every received dossier is classified by the core in the 766 view
+//! (vn-admin-rules.md §2.4, §2.6): an open overdue dossier counts against its unit.
+//! Indicators are computed only from what the platform records; the others take the
+//! figures an administrator entered with their source, or stay "no data".
+
+use crate::direction::DirectionError;
+use crate::state::AppState;
+use dieuhanh_core::dossier::{self, Class, Clocked};
+use dieuhanh_core::index766::{self, Counts, Inputs, PaymentCounts, Score};
+use dieuhanh_core::reporting::{Frequency, Period, PeriodSystem};
+use dieuhanh_store::dossiers::Clock;
+use dieuhanh_store::units::Unit;
+use jiff::civil::Date;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Reads a period key: `2026-M11`, `2026-Q3` or `2026-Y` (calendar periods, §4.5).
+pub fn parse_period(key: &str) -> Option<Period> {
+    [Frequency::Monthly, Frequency::Quarterly, Frequency::Yearly]
+        .into_iter()
+        .find_map(|f| Period::parse(key, f, PeriodSystem::Calendar))
+}
+
+/// The current quarter, the default view.
+pub fn current_period(today: Date) -> Option<Period> {
+    Period::containing(Frequency::Quarterly, PeriodSystem::Calendar, today)
+}
+
+/// One unit's counts for a period.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct UnitCounts {
+    pub received: u64,
+    pub early: u64,
+    pub on_time: u64,
+    pub late: u64,
+    pub pending_within: u64,
+    pub pending_overdue: u64,
+    /// Dossiers of procedures offered fully online, and those of them filed online (3a).
+    pub full_online_eligible: u64,
+    pub full_online_filed: u64,
+    pub fee_bearing: u64,
+    pub paid_online: u64,
+    pub rated_unsatisfied: u64,
+    pub pakn: u64,
+    pub pakn_on_time: u64,
+    pub pakn_satisfied: u64,
+    /// Open dossiers per handling officer.
+    pub workload: BTreeMap<i64, u64>,
+}
+
+impl UnitCounts {
+    pub fn on_time_share(&self) -> Option<f64> {
+        (self.received > 0).then(|| {
+            (self.early + self.on_time + self.pending_within) as f64 / self.received as f64
+        })
+    }
+
+    pub fn open(&self) -> u64 {
+        self.pending_within + self.pending_overdue
+    }
+}
+
+/// One unit's line: its counts, its 766 score and its rank among the units.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnitLine {
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub counts: UnitCounts,
+    pub score: Score,
+    pub rank: u32,
+}
+
+fn midnight_us(date: Date) -> i64 {
+    jiff::tz::Offset::constant(7)
+        .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+        .map(|t| t.as_microsecond())
+        .unwrap_or(0)
+}
+
+/// The statistics of every communal unit for `period`, evaluated at `at_us` (the end of
+/// the period, or now if it has not ended).
+pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>, DirectionError> {
+    let start = period
+        .start()
+        .ok_or(DirectionError::Invalid("invalid_period"))?;
+    let end = period
+        .end()
+        .and_then(|d| d.tomorrow().ok())
+        .ok_or(DirectionError::Invalid("invalid_period"))?;
+    let (from_us, to_us) = (midnight_us(start), midnight_us(end));
+    let at_us = to_us.min(dieuhanh_core::time::now_us());
+    let units: Vec<Unit> = dieuhanh_store::units::all_current(&state.store)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind.is_communal())
+        .collect();
+    let procedures = dieuhanh_store::procedures::all(&state.store).await?;
+    let full_online: BTreeSet<&str> = procedures
+        .iter()
+        .filter(|p| p.online_level == "full")
+        .map(|p| p.code.as_str())
+        .collect();
+    let fee_bearing: BTreeSet<&str> = procedures
+        .iter()
+        .filter(|p| p.fee_vnd > 0)
+        .map(|p| p.code.as_str())
+        .collect();
+    let clocks = dieuhanh_store::dossiers::clocks(&state.store, from_us, to_us).await?;
+    let mut counts: HashMap<i64, UnitCounts> = HashMap::new();
+    // Per unit: fee-bearing procedures with dossiers, and with an online payment (3b B, C).
+    let mut with_dossiers: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    let mut with_online_payment: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    for c in &clocks {
+        let class = classify(c, at_us)?;
+        let n = counts.entry(c.unit_id).or_default();
+        n.received += 1;
+        match class {
+            Class::Early => n.early += 1,
+            Class::OnTime => n.on_time += 1,
+            Class::Late => n.late += 1,
+            Class::PendingWithin => n.pending_within += 1,
+            Class::PendingOverdue => n.pending_overdue += 1,
+        }
+        if matches!(class, Class::PendingWithin | Class::PendingOverdue)
+            && let Some(officer) = c.assignee_id
+        {
+            *n.workload.entry(officer).or_default() += 1;
+        }
+        if full_online.contains(c.procedure_code.as_str()) {
+            n.full_online_eligible += 1;
+            if c.channel == "online" {
+                n.full_online_filed += 1;
+            }
+        }
+        if c.fee_vnd > 0 {
+            n.fee_bearing += 1;
+            with_dossiers
+                .entry(c.unit_id)
+                .or_default()
+                .insert(c.procedure_code.clone());
+            if c.fee_channel == "online" {
+                n.paid_online += 1;
+                with_online_payment
+                    .entry(c.unit_id)
+                    .or_default()
+                    .insert(c.procedure_code.clone());
+            }
+        }
+        if c.rating == "unsatisfied" {
+            n.rated_unsatisfied += 1;
+        }
+    }
+    for (unit, total, on_time, satisfied) in
+        dieuhanh_store::citizen::pakn_counts(&state.store, from_us, to_us, &at_date(at_us)).await?
+    {
+        let n = counts.entry(unit).or_default();
+        n.pakn = total as u64;
+        n.pakn_on_time = on_time as u64;
+        n.pakn_satisfied = satisfied as u64;
+    }
+    let entered = dieuhanh_store::dossiers::entered_766(&state.store, &period.key()).await?;
+    let config = index766::Config::default();
+    let mut lines: Vec<UnitLine> = units
+        .iter()
+        .map(|u| {
+            let n = counts.remove(&u.id).unwrap_or_default();
+            let mut inputs = Inputs::new();
+            let fees = fee_bearing.len() as u64;
+            let paid_procedures = with_online_payment.get(&u.id).map_or(0, |s| s.len()) as u64;
+            let used_procedures = with_dossiers.get(&u.id).map_or(0, |s| s.len()) as u64;
+            let unsatisfied_or_overdue =
+                (n.rated_unsatisfied + n.late + n.pending_overdue).min(n.received);
+            let platform = [
+                (
+                    "2.1",
+                    Counts::of(n.early + n.on_time + n.pending_within, n.received),
+                ),
+                (
+                    "3a",
+                    Counts::of(n.full_online_filed, n.full_online_eligible),
+                ),
+                ("5.1", Counts::of(n.pakn_on_time, n.pakn)),
+                ("5.2", Counts::of(n.pakn_satisfied, n.pakn)),
+                (
+                    "5.3",
+                    Counts::of(n.received - unsatisfied_or_overdue, n.received),
+                ),
+            ];
+            for (code, c) in platform {
+                if let Ok(c) = c {
+                    let _ = inputs.set_ratio(code, c, None);
+                }
+            }
+            if let (Ok(a), Ok(b), Ok(c)) = (
+                Counts::of(n.paid_online, n.fee_bearing),
+                Counts::of(paid_procedures, fees),
+                Counts::of(used_procedures, fees),
+            ) {
+                inputs.set_payment(
+                    PaymentCounts {
+                        dossiers_paid_online: a,
+                        procedures_paid_online: b,
+                        procedures_with_dossiers: c,
+                    },
+                    None,
+                );
+            }
+            for e in entered.iter().filter(|e| e.unit_id == u.id) {
+                if let Ok(c) = Counts::new(e.numerator, e.denominator) {
+                    let _ = inputs.set_ratio(&e.indicator, c, Some(e.source.clone()));
+                }
+            }
+            UnitLine {
+                unit_id: u.id,
+                unit_code: u.code.clone(),
+                unit_name: u.name.clone(),
+                counts: n,
+                score: index766::evaluate(&inputs, &config),
+                rank: 0,
+            }
+        })
+        .collect();
+    let totals: Vec<(i64, f64)> = lines.iter().map(|l| (l.unit_id, l.score.total)).collect();
+    let ranks: HashMap<i64, u32> = index766::rank(&totals).into_iter().collect();
+    for l in &mut lines {
+        l.rank = ranks.get(&l.unit_id).copied().unwrap_or(0);
+    }
+    lines.sort_by_key(|l| (l.rank, l.unit_id));
+    Ok(lines)
+}
+
+fn at_date(at_us: i64) -> String {
+    dieuhanh_core::time::vn_date(at_us)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+fn classify(c: &Clock, at_us: i64) -> Result<Class, DirectionError> {
+    dossier::classify_766(
+        &Clocked {
+            received_at_us: c.received_at_us,
+            term: c.term,
+            appointment: c.appointment,
+            supplements: &c.supplements,
+            extension: c.extension.as_ref(),
+            finished_at_us: c.finished_at_us,
+        },
+        at_us,
+    )
+    .map_err(|e| DirectionError::Invalid(e.code()))
+}
+
+/// The city median of open dossiers per officer, and each unit's figure: units far above
+/// it are where staff should move.
+pub fn workload(lines: &[UnitLine]) -> (f64, Vec<(String, String, f64)>) {
+    let mut per_unit: Vec<(String, String, f64)> = lines
+        .iter()
+        .filter(|l| !l.counts.workload.is_empty())
+        .map(|l| {
+            let open: u64 = l.counts.workload.values().sum();
+            (
+                l.unit_code.clone(),
+                l.unit_name.clone(),
+                open as f64 / l.counts.workload.len() as f64,
+            )
+        })
+        .collect();
+    let mut values: Vec<f64> = per_unit.iter().map(|x| x.2).collect();
+    values.sort_by(f64::total_cmp);
+    let median = match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    };
+    per_unit.sort_by(|a, b| b.2.total_cmp(&a.2));
+    (median, per_unit)
+}
