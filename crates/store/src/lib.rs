@@ -234,6 +234,8 @@ impl Store {
             "unit_boundaries",
             "calendar_years",
             "calendar_days",
+            "dossiers",
+            "work_items",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::NotFound);
