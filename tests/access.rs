@@ -27,6 +27,7 @@ struct Samples {
     report_template: i64,
     report: i64,
     file: i64,
+    dossier: i64,
 }
 
 /// Path parameters get values that point into the protected unit.
@@ -43,6 +44,8 @@ fn concrete(path: &str, ids: &Samples) -> String {
         ids.task
     } else if path.contains("/directives/") {
         ids.directive
+    } else if path.contains("/dossiers/") {
+        ids.dossier
     } else {
         ids.officer
     };
@@ -221,8 +224,34 @@ async fn nobody_outside_a_unit_sees_or_changes_its_records() {
         .await
         .unwrap();
     let file = uploaded["id"].as_i64().expect("file uploaded");
+    // A dossier received at the protected unit's counter, its applicant the marker.
+    let desk = app.signed_in(OFFICER).await;
+    let r = app
+        .post_form(
+            &desk,
+            "/dossiers/new",
+            "/dossiers",
+            &[
+                ("procedure", "1.004873"),
+                ("name", MARKER),
+                ("identity", "079201001234"),
+                ("phone", "0901234567"),
+                ("doc_0", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "dossier received");
+    let dossier: i64 = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/dossiers/")
+        .parse()
+        .unwrap();
+    let (_, html) = app.get(&desk, &format!("/dossiers/{dossier}")).await;
+    assert!(html.contains(MARKER), "the desk sees its applicant");
     let ids = Samples {
         file,
+        dossier,
         report_template,
         report,
         officer: officer.id,
