@@ -683,3 +683,182 @@ async fn a_staffing_round_goes_from_positions_to_an_approved_proposal() {
     );
     c.clone().close().await.unwrap();
 }
+
+/// Clicks the button of an action form on a dossier page and waits for `expect`.
+async fn dossier_action(c: &Client, action: &str, note: Option<&str>, expect: &str) {
+    let form = format!("form.action-form:has(input[value={action}])");
+    c.wait()
+        .for_element(Locator::Css(&form))
+        .await
+        .unwrap_or_else(|e| panic!("{action}: {e}"));
+    if let Some(note) = note {
+        fill(c, &format!("note-{action}"), note).await;
+    }
+    submit_and_wait(c, &form, expect).await;
+}
+
+#[tokio::test]
+async fn a_citizen_files_online_supplements_once_and_rates_the_result() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn().await;
+    let c = &driver.client;
+    c.set_window_size(1400, 2200).await.unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let pdf = |name: &str| {
+        let path = files.path().join(name);
+        std::fs::write(&path, b"%PDF-1.4 giay to").unwrap();
+        path.display().to_string()
+    };
+
+    // The 766 page of the ward before: nothing received.
+    sign_in(c, &app, "lanhdao").await;
+    c.goto(&app.url("/dossiers/statistics")).await.unwrap();
+    let before = text_of(c, "#ranking").await;
+    assert!(before.contains("Phường Bến Thành"), "{before}");
+    sign_out(c).await;
+
+    // A citizen finds the procedure without diacritics and files online.
+    sign_in(c, &app, "congdan").await;
+    c.goto(&app.url("/dich-vu-cong?q=dang+ky+khai+sinh"))
+        .await
+        .unwrap();
+    c.find(Locator::LinkText("Đăng ký khai sinh"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("doc_1")).await.unwrap();
+    c.find(Locator::Css("#unit option[value='26743']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(c, "name", "Công Dân Thử").await;
+    fill(c, "identity", "079099000123").await;
+    fill(c, "phone", "0909000123").await;
+    c.find(Locator::Id("doc_0"))
+        .await
+        .unwrap()
+        .send_keys(&pdf("to-khai.pdf"))
+        .await
+        .unwrap();
+    c.find(Locator::Id("doc_1"))
+        .await
+        .unwrap()
+        .send_keys(&pdf("giay-chung-sinh.pdf"))
+        .await
+        .unwrap();
+    submit_and_wait(c, "form[enctype='multipart/form-data']", "Đã nộp hồ sơ").await;
+    let code = text_of(c, "#dossier-code").await;
+    sign_out(c).await;
+
+    // The ward's desk receives it and asks, once, for a missing paper.
+    sign_in(c, &app, "benthanh.canbo").await;
+    c.goto(&app.url("/dossiers")).await.unwrap();
+    c.find(Locator::LinkText(&code))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    dossier_action(c, "receive", None, "Đã thực hiện: Tiếp nhận").await;
+    dossier_action(
+        c,
+        "request_supplement",
+        Some("Bản sao CCCD của cha hoặc mẹ"),
+        "Tạm dừng: chờ người dân bổ sung",
+    )
+    .await;
+    sign_out(c).await;
+
+    // The citizen sees what is asked on "my dossiers" and sends it.
+    sign_in(c, &app, "congdan").await;
+    c.goto(&app.url("/ho-so-cua-toi")).await.unwrap();
+    c.find(Locator::LinkText(&code))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("supplement-0"))
+        .await
+        .unwrap();
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("Bản sao CCCD của cha hoặc mẹ")
+    );
+    c.find(Locator::Id("supplement-0"))
+        .await
+        .unwrap()
+        .send_keys(&pdf("cccd-me.pdf"))
+        .await
+        .unwrap();
+    submit_and_wait(
+        c,
+        "form[action='/tra-cuu/bo-sung']",
+        "Đã gửi giấy tờ bổ sung",
+    )
+    .await;
+    sign_out(c).await;
+
+    // The ward's chairman approves; the result is returned.
+    sign_in(c, &app, "benthanh.lanhdao").await;
+    c.goto(&app.url("/dossiers")).await.unwrap();
+    c.find(Locator::LinkText(&code))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(c.source().await.unwrap().contains("cccd-me.pdf"));
+    dossier_action(c, "approve", None, "Đã thực hiện: Phê duyệt").await;
+    dossier_action(c, "return_result", None, "Đã thực hiện: Trả kết quả").await;
+    sign_out(c).await;
+
+    // Anyone looks it up by code: status, no personal data.
+    c.goto(&app.url(&format!("/tra-cuu?code={code}")))
+        .await
+        .unwrap();
+    let public = text_of(c, "main").await;
+    assert!(public.contains("Đã trả kết quả"), "{public}");
+    assert!(!public.contains("Công Dân Thử") && !public.contains("079099000123"));
+
+    // The citizen rates it.
+    sign_in(c, &app, "congdan").await;
+    c.goto(&app.url(&format!("/tra-cuu?code={code}")))
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=rating][value=very_satisfied]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit_and_wait(
+        c,
+        "form[action='/tra-cuu/danh-gia']",
+        "Cảm ơn bạn đã đánh giá",
+    )
+    .await;
+    sign_out(c).await;
+
+    // The city's statistics and cockpit count it.
+    sign_in(c, &app, "lanhdao").await;
+    c.goto(&app.url("/dossiers/statistics/26743"))
+        .await
+        .unwrap();
+    let indicators = text_of(c, "#indicators").await;
+    assert!(indicators.contains("1 / 1"), "{indicators}");
+    c.goto(&app.url("/dossiers/statistics")).await.unwrap();
+    let after = text_of(c, "#ranking").await;
+    assert_ne!(before, after, "the ranking changed");
+    c.goto(&app.url("/cockpit")).await.unwrap();
+    let cockpit = c.source().await.unwrap();
+    assert!(cockpit.contains("/dossiers/statistics/26743"));
+    c.clone().close().await.unwrap();
+}

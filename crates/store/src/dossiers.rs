@@ -624,6 +624,9 @@ pub async fn clocks(store: &Store, from_us: i64, to_us: i64) -> Result<Vec<Clock
         .collect()
 }
 
+/// One step of a historic dossier: (instant, actor, action, from state, to state, note).
+pub type HistoricEvent<'a> = (i64, Option<i64>, &'a str, &'a str, &'a str, &'a str);
+
 /// A dossier of the past, as imported from another system or generated for the demo:
 /// its whole life at once, with the instants it happened at.
 pub struct HistoricDossier<'a> {
@@ -631,7 +634,7 @@ pub struct HistoricDossier<'a> {
     pub state: &'a str,
     pub assignee_id: Option<i64>,
     /// (instant, actor, action, from, to, note) in order.
-    pub events: Vec<(i64, Option<i64>, &'a str, &'a str, &'a str, &'a str)>,
+    pub events: Vec<HistoricEvent<'a>>,
     pub supplements: Vec<Supplement>,
     pub extension: Option<Extension>,
     pub finished_at_us: Option<i64>,

@@ -329,6 +329,17 @@ pub async fn act(
     item_id: i64,
     input: &DossierAction,
 ) -> Result<(), DirectionError> {
+    act_with_files(state, principal, item_id, input, &[]).await
+}
+
+/// Takes an action and stores the files that come with it, in one transaction.
+async fn act_with_files(
+    state: &AppState,
+    principal: &Principal,
+    item_id: i64,
+    input: &DossierAction,
+    files: &[(&Upload, files::Accepted)],
+) -> Result<(), DirectionError> {
     let (d, relations) = visible(state, principal, item_id).await?;
     let note = input.note.trim();
     if note.chars().count() > 5_000 {
@@ -438,6 +449,20 @@ pub async fn act(
     dieuhanh_store::direction::apply(&mut tx, &item, &change).await?;
     if let Some(r) = &record {
         dossiers::record(&mut tx, &d, r).await?;
+    }
+    for (u, a) in files {
+        dieuhanh_store::attachments::add(
+            &mut tx,
+            &NewAttachment {
+                unit_id: d.unit_id,
+                owner: Owner::Item(d.item_id),
+                file_name: &a.name,
+                content_type: a.content_type,
+                content: &u.content,
+                uploaded_by: Some(principal.user_id),
+            },
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -585,4 +610,46 @@ pub fn needs_apology(state: &AppState, d: &Dossier, extended: bool) -> bool {
     let Some(a) = d.appointment else { return false };
     let finished = !matches!(d.state.as_str(), "received" | "in_progress");
     dossier::needs_apology(&state.calendar(), today(), a.date, finished, extended).unwrap_or(false)
+}
+
+/// The applicant supplements online: the files asked for, then the dossier goes back to
+/// the handling officer and the legal term restarts (§2.4).
+pub async fn supplement_online(
+    state: &AppState,
+    principal: &Principal,
+    code: &str,
+    uploads: &[Upload],
+) -> Result<i64, DirectionError> {
+    let code = dossier::parse_code(code).map_err(|_| DirectionError::Invalid("invalid_code"))?;
+    let d = dossiers::by_code(&state.store, &code).await?;
+    if !relations(principal, &d)?.contains(&Relation::Applicant) {
+        return Err(DirectionError::NotFound);
+    }
+    if d.state != "awaiting_supplement" {
+        return Err(DirectionError::Invalid("invalid_transition"));
+    }
+    if uploads.is_empty() {
+        return Err(DirectionError::Invalid("missing_document"));
+    }
+    if uploads.len() > 20 {
+        return Err(DirectionError::Invalid("too_many_files"));
+    }
+    let mut accepted = Vec::new();
+    for u in uploads {
+        let a = files::accept(&u.name, u.content.len())
+            .map_err(|p| DirectionError::Invalid(p.code()))?;
+        accepted.push((u, a));
+    }
+    act_with_files(
+        state,
+        principal,
+        d.item_id,
+        &DossierAction {
+            action: "supplement".into(),
+            ..DossierAction::default()
+        },
+        &accepted,
+    )
+    .await?;
+    Ok(d.item_id)
 }

@@ -333,6 +333,12 @@ pub fn route_table() -> RouteTable {
             post(pages::services::rate),
         )
         .add(
+            "POST",
+            "/tra-cuu/bo-sung",
+            SignedIn,
+            post(pages::services::supplement).layer(DefaultBodyLimit::max(DOSSIER_BODY_BYTES)),
+        )
+        .add(
             "GET",
             "/ho-so-cua-toi",
             SignedIn,

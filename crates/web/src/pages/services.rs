@@ -237,6 +237,8 @@ struct LookupPage<'a> {
     /// Shown only to the signed-in applicant.
     applicant_name: Option<String>,
     can_rate: bool,
+    /// For the signed-in applicant of a dossier awaiting a supplement: what to add.
+    supplement_request: Option<String>,
     message: Option<String>,
     error: Option<String>,
 }
@@ -265,6 +267,7 @@ async fn lookup_page(
         steps: Vec::new(),
         applicant_name: None,
         can_rate: false,
+        supplement_request: None,
         message,
         error,
     };
@@ -277,6 +280,13 @@ async fn lookup_page(
                 });
                 if is_applicant {
                     page.applicant_name = service::applicant(state, &d).map(|a| a.name);
+                    if d.state == "awaiting_supplement" {
+                        page.supplement_request =
+                            dieuhanh_store::dossiers::supplements(&state.store, d.item_id)
+                                .await?
+                                .pop()
+                                .map(|s| s.reason);
+                    }
                 }
                 page.state_label = ctx.label("dossier_state", &public.state);
                 page.appointment = appointment_text(public.appointment);
@@ -403,6 +413,42 @@ pub async fn mine(State(state): State<AppState>, ctx: PageCtx) -> Response {
             })
             .collect();
         Ok(render(StatusCode::OK, &MinePage { ctx: &ctx, rows }))
+    }
+    .await;
+    respond(&ctx, result)
+}
+
+/// The signed-in applicant adds what was asked (multipart: `code`, files `doc_N`).
+pub async fn supplement(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        let principal = ctx.require()?.principal();
+        let (fields, uploads) = read_multipart(&headers, body)
+            .await
+            .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error.bad_form"))?;
+        let code = fields.get("code").cloned().unwrap_or_default();
+        match service::supplement_online(&state, &principal, &code, &uploads).await {
+            Ok(_) => {
+                let done = ctx.t.get("services.supplemented").to_string();
+                lookup_page(&state, &ctx, &code, StatusCode::OK, Some(done), None).await
+            }
+            Err(e) => {
+                let error = super::direction::form_message(&ctx, e)?;
+                lookup_page(
+                    &state,
+                    &ctx,
+                    &code,
+                    StatusCode::BAD_REQUEST,
+                    None,
+                    Some(error),
+                )
+                .await
+            }
+        }
     }
     .await;
     respond(&ctx, result)
