@@ -524,3 +524,131 @@ async fn competence_decisions_route_dossiers_and_conflicts_show_as_gaps() {
     assert_eq!(r.status().as_u16(), 400);
     assert!(r.text().await.unwrap().contains("Ghi số văn bản"));
 }
+
+#[tokio::test]
+async fn the_json_api_files_looks_up_and_ranks_without_leaking() {
+    let app = TestApp::spawn().await;
+    let (status, found) = app
+        .api_get(None, "/api/v1/procedures?q=chung+thuc+chu+ky")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(found[0]["code"], "2.000884");
+    assert_eq!(found[0]["fee_vnd"], 10_000);
+    let desk = app.token("benthanh.canbo").await;
+    let (status, body) = app
+        .api_post(
+            &desk,
+            "/api/v1/dossiers",
+            serde_json::json!({"procedure": PROCEDURE, "applicant": {"name": "Đỗ Thị Kín", "identity": "079201003333", "phone": "0901112223"},
+                               "documents_handed_in": [0]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    let code = body["code"].as_str().unwrap().to_string();
+    // Missing a required document: a stable error code, nothing written.
+    let before = app.store.count_rows("dossiers").await.unwrap();
+    let (status, body) = app
+        .api_post(
+            &desk,
+            "/api/v1/dossiers",
+            serde_json::json!({"procedure": PROCEDURE, "applicant": {"name": "A", "identity": "079201003334", "phone": "0901112223"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("missing_document"))
+    );
+    let (status, body) = app
+        .api_post(
+            &desk,
+            "/api/v1/dossiers",
+            serde_json::json!({"procedure": "0.000000", "applicant": {"name": "A", "identity": "079201003334", "phone": "0901112223"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("unknown_procedure"))
+    );
+    assert_eq!(app.store.count_rows("dossiers").await.unwrap(), before);
+
+    // Public lookup: no personal data anywhere in the answer.
+    let (status, public) = app
+        .api_get(None, &format!("/api/v1/dossiers/lookup/{code}"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(public["state"], "received");
+    let text = public.to_string();
+    assert!(
+        !text.contains("Đỗ Thị Kín")
+            && !text.contains("079201003333")
+            && !text.contains("0901112223")
+    );
+    let (status, body) = app
+        .api_get(None, "/api/v1/dossiers/lookup/not-a-code")
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_code"))
+    );
+
+    // The desk sees the name and a masked number; another ward gets 404.
+    let (status, detail) = app
+        .api_get(Some(&desk), &format!("/api/v1/dossiers/{id}"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(detail["applicant_name"], "Đỗ Thị Kín");
+    assert_eq!(detail["applicant_identity_masked"], "0792******33");
+    let other = app.token("saigon.canbo").await;
+    let (status, _) = app
+        .api_get(Some(&other), &format!("/api/v1/dossiers/{id}"))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app
+        .api_post(
+            &other,
+            &format!("/api/v1/dossiers/{id}/actions"),
+            serde_json::json!({"action": "start"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, d) = app
+        .api_post(
+            &desk,
+            &format!("/api/v1/dossiers/{id}/actions"),
+            serde_json::json!({"action": "start"}),
+        )
+        .await;
+    assert_eq!((status, d["state"].as_str()), (200, Some("in_progress")));
+
+    // The 766 ranking: every communal unit, Bến Thành with its one dossier on time.
+    let leader = app.token("lanhdao").await;
+    let (status, ranking) = app.api_get(Some(&leader), "/api/v1/index766").await;
+    assert_eq!(status, 200);
+    assert_eq!(ranking.as_array().unwrap().len(), 168);
+    let ward = ranking
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_code"] == UNIT)
+        .unwrap();
+    assert_eq!(ward["received"], 1);
+    assert_eq!(ward["pending_within"], 1);
+    let progress = ward["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "2.1")
+        .unwrap();
+    assert_eq!(progress["points"], 20.0);
+    let (status, body) = app
+        .api_get(Some(&leader), "/api/v1/index766?period=2026-13")
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_period"))
+    );
+    let citizen = app.token("congdan").await;
+    let (status, _) = app.api_get(Some(&citizen), "/api/v1/index766").await;
+    assert_eq!(status, 403);
+}

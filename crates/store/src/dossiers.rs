@@ -827,3 +827,25 @@ pub async fn enter_766(tx: &mut Tx, e: &Entered766, actor: i64) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// Per handling officer: (user, rated dossiers, of them not rated unsatisfied) — the
+/// citizens' ratings the staffing proposal may weigh.
+pub async fn ratings_by_assignee(store: &Store) -> Result<Vec<(i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT w.assignee_id, COUNT(*) AS rated, \
+         SUM(CASE WHEN d.rating <> 'unsatisfied' THEN 1 ELSE 0 END) AS satisfied \
+         FROM dossiers d JOIN work_items w ON w.id = d.item_id \
+         WHERE d.rating <> '' AND w.assignee_id IS NOT NULL GROUP BY w.assignee_id",
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("assignee_id")?,
+                r.try_get("rated")?,
+                r.try_get("satisfied")?,
+            ))
+        })
+        .collect()
+}

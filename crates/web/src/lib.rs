@@ -602,6 +602,48 @@ pub fn route_table() -> RouteTable {
         .add("POST", "/api/v1/auth/login", Public, post(api::auth::login))
         .add("GET", "/api/v1/me", SignedIn, get(api::auth::me))
         .add("GET", "/api/v1/units", Public, get(api::units::list))
+        .add(
+            "GET",
+            "/api/v1/procedures",
+            Public,
+            get(api::dossiers::procedures),
+        )
+        .add(
+            "GET",
+            "/api/v1/dossiers/lookup/{code}",
+            Public,
+            get(api::dossiers::lookup),
+        )
+        .add(
+            "GET",
+            "/api/v1/dossiers",
+            SignedIn,
+            get(api::dossiers::list),
+        )
+        .add(
+            "POST",
+            "/api/v1/dossiers",
+            SignedIn,
+            post(api::dossiers::create),
+        )
+        .add(
+            "GET",
+            "/api/v1/dossiers/{id}",
+            SignedIn,
+            get(api::dossiers::get),
+        )
+        .add(
+            "POST",
+            "/api/v1/dossiers/{id}/actions",
+            SignedIn,
+            post(api::dossiers::act),
+        )
+        .add(
+            "GET",
+            "/api/v1/index766",
+            SignedIn,
+            get(api::dossiers::index766),
+        )
         .add("GET", "/api/v1/units/at", Public, get(api::units::at))
         .add("GET", "/api/v1/units/{code}", Public, get(api::units::get))
         .add("GET", "/api/v1/people", SignedIn, get(api::people::list))

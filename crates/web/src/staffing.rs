@@ -14,6 +14,10 @@ use std::collections::{BTreeMap, HashMap};
 /// The criterion under which an official's on-time rate enters a proposal.
 pub const ON_TIME_CRITERION: &str = "ti le dung han";
 
+/// The criterion under which citizens' ratings of the dossiers an official handled enter
+/// a proposal: the share not rated unsatisfied (0 to 1).
+pub const SATISFACTION_CRITERION: &str = "ty le hai long";
+
 /// The organisation board: city leaders (and administrators).
 pub fn is_board(p: &Principal) -> bool {
     matches!(p.role, Role::CityLeader | Role::SystemAdmin)
@@ -267,6 +271,13 @@ pub async fn run(
         .filter(|(_, _, done)| *done > 0)
         .map(|(user, ok, done)| (user, ok as f64 / done as f64))
         .collect();
+    let satisfaction: HashMap<i64, f64> =
+        dieuhanh_store::dossiers::ratings_by_assignee(&state.store)
+            .await?
+            .into_iter()
+            .filter(|(_, rated, _)| *rated > 0)
+            .map(|(user, rated, satisfied)| (user, satisfied as f64 / rated as f64))
+            .collect();
     let mut candidates = Vec::new();
     let mut names: HashMap<i64, (String, String)> = HashMap::new();
     for unit in all_units.iter().filter(|u| in_scope(u.id)) {
@@ -278,6 +289,11 @@ pub async fn run(
             let mut profile = profiles.get(&user_id).cloned().unwrap_or_default();
             if let Some(rate) = on_time.get(&user_id) {
                 profile.levels.insert(ON_TIME_CRITERION.to_string(), *rate);
+            }
+            if let Some(share) = satisfaction.get(&user_id) {
+                profile
+                    .levels
+                    .insert(SATISFACTION_CRITERION.to_string(), *share);
             }
             names.insert(user_id, (user.username.clone(), user.full_name.clone()));
             candidates.push(Candidate {

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod citizen;
 pub mod cockpit;
 pub mod direction;
+pub mod dossiers;
 pub mod extract;
 pub mod files;
 pub mod inbox;

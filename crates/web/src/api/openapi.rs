@@ -43,6 +43,13 @@ use utoipa::{Modify, OpenApi};
         super::citizen::list,
         super::citizen::get,
         super::citizen::act,
+        super::dossiers::procedures,
+        super::dossiers::lookup,
+        super::dossiers::create,
+        super::dossiers::list,
+        super::dossiers::get,
+        super::dossiers::act,
+        super::dossiers::index766,
         super::files::to_task,
         super::files::to_obstacle,
         super::files::to_directive,
@@ -60,7 +67,7 @@ use utoipa::{Modify, OpenApi};
         crate::ops::metrics,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "obstacles"), (name = "reports"), (name = "citizen reports"), (name = "open311", description = "Open311 GeoReport v2 (XML and JSON; see the GeoReport v2 specification)"), (name = "ops"))
+    tags((name = "auth"), (name = "units"), (name = "people"), (name = "audit"), (name = "calendar"), (name = "direction"), (name = "obstacles"), (name = "reports"), (name = "citizen reports"), (name = "public services"), (name = "open311", description = "Open311 GeoReport v2 (XML and JSON; see the GeoReport v2 specification)"), (name = "ops"))
 )]
 pub struct ApiDoc;
 
