@@ -652,3 +652,107 @@ async fn the_json_api_files_looks_up_and_ranks_without_leaking() {
     let (status, _) = app.api_get(Some(&citizen), "/api/v1/index766").await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn administrators_edit_export_and_import_the_catalogue() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    // The export reads back as the same catalogue.
+    let r = admin
+        .get(app.url("/admin/procedures.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let read = dieuhanh_web::pages::procedures_admin::read(&bytes).expect("readable");
+    let stored = dieuhanh_store::procedures::all(&app.store).await.unwrap();
+    assert_eq!(read.len(), stored.len());
+    assert!(
+        read.iter()
+            .any(|p| p.code == "1.001193" && p.documents.iter().all(|d| d.required))
+    );
+    // Importing it back is accepted whole.
+    let csrf = app.csrf(&admin, "/admin/procedures").await;
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.clone()).file_name("thu-tuc.xlsx"),
+    );
+    let r = admin
+        .post(app.url("/admin/procedures/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains(&format!("Đã nhập {} thủ tục", stored.len()))
+    );
+    // A workbook that is not one is refused.
+    let csrf = app.csrf(&admin, "/admin/procedures").await;
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(b"not excel".to_vec()).file_name("x.xlsx"),
+    );
+    let r = admin
+        .post(app.url("/admin/procedures/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+
+    // The form: a fee set by the People's Council is entered; the portal shows it.
+    let mut fields: Vec<(&str, String)> = vec![
+        ("code", "1.004873".into()),
+        ("name", "Cấp Giấy xác nhận tình trạng hôn nhân".into()),
+        ("domain", "Hộ tịch".into()),
+        ("level", "commune".into()),
+        ("term_value", "3".into()),
+        ("term_unit", "working_days".into()),
+        ("term_note", "3 ngày làm việc".into()),
+        ("fee_vnd", "15.000".into()),
+        ("fee_note", "15.000 đ (thử nghiệm)".into()),
+        (
+            "documents",
+            "Tờ khai theo mẫu *\nBản sao giấy tờ khác".into(),
+        ),
+        ("online_level", "full".into()),
+        ("valid_from", "01/07/2025".into()),
+    ];
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app
+        .post_form(&admin, "/admin/procedures", "/admin/procedures", &form)
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let p = dieuhanh_store::procedures::get(&app.store, "1.004873")
+        .await
+        .unwrap();
+    assert_eq!(p.fee_vnd, 15_000);
+    assert_eq!(p.documents.len(), 2);
+    assert!(p.documents[0].required && !p.documents[1].required);
+    let (_, html) = app.get(&app.browser(), "/dich-vu-cong/1.004873").await;
+    assert!(html.contains("15.000 đ (thử nghiệm)"));
+    // A bad term is refused and changes nothing.
+    fields[4].1 = "0".into();
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app
+        .post_form(&admin, "/admin/procedures", "/admin/procedures", &form)
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(
+        dieuhanh_store::procedures::get(&app.store, "1.004873")
+            .await
+            .unwrap()
+            .term
+            .value,
+        3
+    );
+    // A ward officer cannot reach the catalogue.
+    let officer = app.signed_in("benthanh.canbo").await;
+    let (status, _) = app.get(&officer, "/admin/procedures").await;
+    assert_eq!(status, 403);
+}

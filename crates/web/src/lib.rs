@@ -245,6 +245,30 @@ pub fn route_table() -> RouteTable {
         )
         .add(
             "GET",
+            "/admin/procedures",
+            SignedIn,
+            get(pages::procedures_admin::show),
+        )
+        .add(
+            "POST",
+            "/admin/procedures",
+            SignedIn,
+            post(pages::procedures_admin::save),
+        )
+        .add(
+            "GET",
+            "/admin/procedures.xlsx",
+            SignedIn,
+            get(pages::procedures_admin::export),
+        )
+        .add(
+            "POST",
+            "/admin/procedures/import",
+            SignedIn,
+            post(pages::procedures_admin::import).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .add(
+            "GET",
             "/admin/competence",
             SignedIn,
             get(pages::competence_admin::show),

@@ -22,6 +22,7 @@ pub mod open311_admin;
 pub mod outbox;
 pub mod people;
 pub mod portal;
+pub mod procedures_admin;
 pub mod reports;
 pub mod routes_admin;
 pub mod services;
