@@ -199,6 +199,15 @@ fn parse_key(text: &str) -> anyhow::Result<[u8; 32]> {
         .map_err(|_| anyhow::anyhow!("the secret key must be 64 hex characters (32 bytes)"))
 }
 
+/// Writes a new installation key to `path` (which must not exist, readable by the owner
+/// only, synced) and returns it.
+pub fn new_key_file(path: &Path) -> anyhow::Result<[u8; 32]> {
+    let key: [u8; 32] = rand::random();
+    write_private(path, &hex::encode(key))
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
+    Ok(key)
+}
+
 #[cfg(unix)]
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;

@@ -82,6 +82,15 @@ enum Command {
     /// Open the current period's report obligations and send due reminders and escalations
     /// now (the server also does it every minute).
     Reminders,
+    /// Rotate the installation key: write a new key file, then re-seal every sealed
+    /// value (TOTP secrets, reporters' contacts, dossier applicants) and recompute
+    /// identity hashes in one transaction. Point `secret_key_file` at the new file and
+    /// restart.
+    RotateKey {
+        /// Where to write the new key (must not exist).
+        #[arg(long)]
+        new_key_file: PathBuf,
+    },
     /// Open311 GeoReport v2: integrators' API keys.
     #[command(subcommand)]
     Open311(open311_cli::Open311Command),
@@ -492,6 +501,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let s = settings(&cli.global, false, None)?;
             let store = open(&s).await?;
             calendar_cli::run(&store, cmd).await?;
+        }
+        Command::RotateKey { new_key_file } => {
+            let s = settings(&cli.global, false, None)?;
+            let store = open(&s).await?;
+            let old = dieuhanh_web::security::keys::Keys::from_master(&config::master_key(&s)?);
+            // The new key is on disk before anything is sealed with it.
+            let new_key = config::new_key_file(&new_key_file)?;
+            let new = dieuhanh_web::security::keys::Keys::from_master(&new_key);
+            match dieuhanh_web::security::rotation::rotate(&store, &old, &new).await {
+                Ok(done) => {
+                    println!(
+                        "Re-sealed {} TOTP secrets, {} reporters' contacts and {} dossier applicants.",
+                        done.totp, done.contacts, done.applicants
+                    );
+                    println!(
+                        "Now set secret_key_file (DIEUHANH_SECRET_KEY_FILE) to {} and restart; keep the old key until then. Take a new audit anchor: old anchors verify with the old key only.",
+                        new_key_file.display()
+                    );
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&new_key_file);
+                    return Err(e);
+                }
+            }
         }
         Command::Open311(cmd) => {
             let s = settings(&cli.global, false, None)?;

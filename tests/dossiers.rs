@@ -756,3 +756,40 @@ async fn administrators_edit_export_and_import_the_catalogue() {
     let (status, _) = app.get(&officer, "/admin/procedures").await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn rotating_the_key_reseals_applicants_and_keeps_them_findable() {
+    use dieuhanh_web::security::keys::Keys;
+    let app = TestApp::spawn().await;
+    let (id, _) = counter_intake(&app, "Hồ Thị Xoay", "079201006666").await;
+    let old = Keys::from_master(&common::MASTER_KEY);
+    let new = Keys::from_master(&[7u8; 32]);
+    // A wrong "current" key opens nothing and changes nothing.
+    let before = dieuhanh_store::dossiers::get(&app.store, id).await.unwrap();
+    let wrong = Keys::from_master(&[9u8; 32]);
+    assert!(
+        dieuhanh_web::security::rotation::rotate(&app.store, &wrong, &new)
+            .await
+            .is_err()
+    );
+    let same = dieuhanh_store::dossiers::get(&app.store, id).await.unwrap();
+    assert_eq!(same.applicant_sealed, before.applicant_sealed);
+
+    let done = dieuhanh_web::security::rotation::rotate(&app.store, &old, &new)
+        .await
+        .unwrap();
+    assert_eq!(done.applicants, 1);
+    let after = dieuhanh_store::dossiers::get(&app.store, id).await.unwrap();
+    let context = dieuhanh_web::dossiers::seal_context(&after.code);
+    assert!(old.open(&after.applicant_sealed, &context).is_none());
+    let plain = new
+        .open(&after.applicant_sealed, &context)
+        .expect("opens with the new key");
+    assert!(String::from_utf8(plain).unwrap().contains("Hồ Thị Xoay"));
+    assert_eq!(
+        dieuhanh_store::dossiers::identity_hash(&app.store, id)
+            .await
+            .unwrap(),
+        new.lookup_hash("079201006666")
+    );
+}

@@ -20,6 +20,7 @@ pub mod obstacles;
 pub mod outbox;
 pub mod procedures;
 pub mod reports;
+pub mod sealed;
 pub mod seed;
 pub mod seed_procedures;
 pub mod seed_reports;

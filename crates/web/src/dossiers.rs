@@ -25,7 +25,7 @@ pub struct Applicant {
     pub email: String,
 }
 
-fn seal_context(code: &str) -> String {
+pub fn seal_context(code: &str) -> String {
     format!("dossier applicant {code}")
 }
 

@@ -68,7 +68,10 @@ pub struct UnitLine {
     pub unit_name: String,
     pub counts: UnitCounts,
     pub score: Score,
+    /// Among the communal units; 0 for a department.
     pub rank: u32,
+    /// A ward, commune or special zone (ranked), not a department.
+    pub communal: bool,
 }
 
 fn midnight_us(date: Date) -> i64 {
@@ -93,7 +96,7 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
     let units: Vec<Unit> = dieuhanh_store::units::all_current(&state.store)
         .await?
         .into_iter()
-        .filter(|u| u.kind.is_communal())
+        .filter(|u| u.kind.is_communal() || u.kind == dieuhanh_core::org::UnitKind::Department)
         .collect();
     let procedures = dieuhanh_store::procedures::all(&state.store).await?;
     let full_online: BTreeSet<&str> = procedures
@@ -218,15 +221,23 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
                 counts: n,
                 score: index766::evaluate(&inputs, &config),
                 rank: 0,
+                communal: u.kind.is_communal(),
             }
         })
         .collect();
-    let totals: Vec<(i64, f64)> = lines.iter().map(|l| (l.unit_id, l.score.total)).collect();
+    // Departments appear when competence sends dossiers to them; the 766 ranking is of
+    // the communal units.
+    lines.retain(|l| l.communal || l.counts.received > 0);
+    let totals: Vec<(i64, f64)> = lines
+        .iter()
+        .filter(|l| l.communal)
+        .map(|l| (l.unit_id, l.score.total))
+        .collect();
     let ranks: HashMap<i64, u32> = index766::rank(&totals).into_iter().collect();
     for l in &mut lines {
         l.rank = ranks.get(&l.unit_id).copied().unwrap_or(0);
     }
-    lines.sort_by_key(|l| (l.rank, l.unit_id));
+    lines.sort_by_key(|l| (!l.communal, l.rank, l.unit_id));
     Ok(lines)
 }
 

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod headers;
 pub mod keys;
 pub mod passwords;
+pub mod rotation;
 pub mod throttle;
 pub mod totp;
 
