@@ -793,3 +793,99 @@ async fn rotating_the_key_reseals_applicants_and_keeps_them_findable() {
         new.lookup_hash("079201006666")
     );
 }
+
+#[tokio::test]
+async fn an_applicant_sees_and_supplements_only_their_own_dossiers() {
+    let app = TestApp::spawn().await;
+    // A second citizen, with the demo password.
+    let congdan = dieuhanh_store::users::by_username(&app.store, "congdan")
+        .await
+        .unwrap();
+    let mut tx = app.store.begin().await.unwrap();
+    dieuhanh_store::users::create(
+        &mut tx,
+        &dieuhanh_store::users::NewUser {
+            unit_id: congdan.unit_id,
+            username: "congdan2",
+            full_name: "Lâm Văn Khác",
+            title: None,
+            role: dieuhanh_core::policy::Role::Citizen,
+            password_hash: &congdan.password_hash,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    // congdan files online, signed in; the desk receives it and asks for a paper.
+    let mine = app.signed_in("congdan").await;
+    let csrf = app.csrf(&mine, "/dich-vu-cong/1.004873").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("unit", UNIT)
+        .text("name", "Huỳnh Thị Mai")
+        .text("identity", "079301001111")
+        .text("email", "mai@example.vn")
+        .part(
+            "doc_0",
+            reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("to-khai.pdf"),
+        );
+    let r = mine
+        .post(app.url("/dich-vu-cong/1.004873"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    let code = between(&html, "id=\"dossier-code\">", "<")
+        .expect("filed")
+        .to_string();
+    let d = dieuhanh_store::dossiers::by_code(&app.store, &code)
+        .await
+        .unwrap();
+    assert_eq!(d.applicant_user_id, Some(congdan.id));
+    for action in [
+        ("receive", ""),
+        ("request_supplement", "Bản sao sổ hộ khẩu"),
+    ] {
+        let (status, _) = act(
+            &app,
+            "benthanh.canbo",
+            d.item_id,
+            &[("action", action.0), ("note", action.1)],
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let (_, list) = app.get(&mine, "/ho-so-cua-toi").await;
+    assert!(list.contains(&code));
+    let (_, page) = app.get(&mine, &format!("/tra-cuu?code={code}")).await;
+    assert!(page.contains("Huỳnh Thị Mai") && page.contains("Bản sao sổ hộ khẩu"));
+
+    // The other citizen: not in their list, no name on the lookup, cannot supplement.
+    let other = app.signed_in("congdan2").await;
+    let (_, list) = app.get(&other, "/ho-so-cua-toi").await;
+    assert!(!list.contains(&code));
+    let (_, page) = app.get(&other, &format!("/tra-cuu?code={code}")).await;
+    assert!(!page.contains("Huỳnh Thị Mai") && !page.contains("Bản sao sổ hộ khẩu"));
+    let csrf = app.csrf(&other, "/account").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("code", code.clone())
+        .part(
+            "doc_0",
+            reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("x.pdf"),
+        );
+    let r = other
+        .post(app.url("/tra-cuu/bo-sung"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let still = dieuhanh_store::dossiers::get(&app.store, d.item_id)
+        .await
+        .unwrap();
+    assert_eq!(still.state, "awaiting_supplement");
+}
