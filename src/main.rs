@@ -4,6 +4,7 @@
 mod bench;
 mod calendar_cli;
 mod config;
+mod generate;
 mod open311_cli;
 
 use anyhow::{Context, bail};
@@ -47,6 +48,27 @@ struct Global {
     /// Optional TOML configuration file.
     #[arg(long, global = true, env = "DIEUHANH_CONFIG")]
     config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Time seeding, unit search, point lookup, login and the staffing matching on a
+    /// fresh database.
+    Run {
+        /// Requests per scenario.
+        #[arg(long, default_value_t = 2000)]
+        iterations: usize,
+    },
+    /// Build a deterministic city workload into a fresh database (`--db` or
+    /// `--database-url`): the 168 units, officials, the procedure catalogue and dossiers
+    /// at the city's real volume.
+    Generate {
+        #[arg(long, value_enum, default_value = "small")]
+        scale: generate::Scale,
+        /// Seed of the generator: the same seed gives the same city.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -94,12 +116,9 @@ enum Command {
     /// Open311 GeoReport v2: integrators' API keys.
     #[command(subcommand)]
     Open311(open311_cli::Open311Command),
-    /// Time seeding, unit search, point lookup and login on a fresh database.
-    Bench {
-        /// Requests per scenario.
-        #[arg(long, default_value_t = 2000)]
-        iterations: usize,
-    },
+    /// Benchmarks: build a city's workload (`generate`) and time the scenarios (`run`).
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Write a consistent copy of a SQLite database while the server runs.
     Backup {
         /// Target file (must not exist).
@@ -554,7 +573,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{sent} mails sent");
             }
         }
-        Command::Bench { iterations } => {
+        Command::Bench(BenchCommand::Generate { scale, seed }) => {
+            init_logging(Some("text"));
+            let database_url = cli
+                .global
+                .database_url
+                .clone()
+                .or_else(|| cli.global.db.as_deref().map(sqlite_url))
+                .context("give the fresh database to write: --db PATH or --database-url URL")?;
+            let store = Store::connect(&database_url).await?;
+            let s = settings(&cli.global, false, None)?;
+            let keys = dieuhanh_web::security::keys::Keys::from_master(&config::master_key(&s)?);
+            generate::run(&store, &keys, scale, seed).await?;
+        }
+        Command::Bench(BenchCommand::Run { iterations }) => {
             init_logging(Some("text"));
             let database_url = cli
                 .global

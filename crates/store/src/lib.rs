@@ -8,6 +8,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod ballots;
+pub mod bulk;
 pub mod calendar;
 pub mod citizen;
 pub mod competence;

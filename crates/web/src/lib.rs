@@ -26,6 +26,7 @@ pub mod security;
 pub mod staffing;
 pub mod state;
 pub mod statistics;
+pub mod synthetic;
 pub mod visits;
 
 use axum::Router;
