@@ -188,6 +188,9 @@ fn every_command_has_help() {
         vec!["backup", "--help"],
         vec!["calendar", "set", "--help"],
         vec!["bench", "--help"],
+        vec!["bench", "run", "--help"],
+        vec!["bench", "generate", "--help"],
+        vec!["rotate-key", "--help"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_dieuhanh"))
             .args(&args)

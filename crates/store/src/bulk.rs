@@ -7,9 +7,17 @@ use crate::dossiers::HistoricDossier;
 use crate::{Dialect, Result, Store, Tx};
 use sqlx::Row;
 
-/// Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound
-/// parameters for the widest table (26 columns).
+/// Dossiers per transaction chunk.
 pub const BATCH: usize = 1_000;
+
+/// Bound parameters per statement. sqlx's SQLite driver looks each parameter's name up
+/// by scanning them all, so a statement's binding cost grows with the square of its
+/// parameters: a few hundred keep it negligible while still saving most round trips.
+const PARAMETERS: usize = 480;
+
+fn rows_per_statement(columns: usize) -> usize {
+    (PARAMETERS / columns).max(1)
+}
 
 /// The next free work-item id.
 pub async fn next_item_id(store: &Store) -> Result<i64> {
@@ -48,68 +56,74 @@ pub async fn insert_dossiers(
 ) -> Result<()> {
     for (chunk_index, chunk) in batch.chunks(BATCH).enumerate() {
         let base = first_id + (chunk_index * BATCH) as i64;
-        let sql = format!(
-            "INSERT INTO work_items (id, unit_id, kind, state, issuer_unit_id, title, priority, due_date, assignee_id, \
+        for (part, rows) in chunk.chunks(rows_per_statement(12)).enumerate() {
+            let part_base = base + (part * rows_per_statement(12)) as i64;
+            let sql = format!(
+                "INSERT INTO work_items (id, unit_id, kind, state, issuer_unit_id, title, priority, due_date, assignee_id, \
              progress, created_at_us, closed_on) VALUES {}",
-            placeholders(chunk.len(), 12)
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (i, h) in chunk.iter().enumerate() {
-            q = q
-                .bind(base + i as i64)
-                .bind(h.new.unit_id)
-                .bind("dossier")
-                .bind(h.state)
-                .bind(h.new.unit_id)
-                .bind(format!("{} — {}", h.new.code, h.new.procedure_name))
-                .bind("normal")
-                .bind(h.due_date.to_string())
-                .bind(h.assignee_id)
-                .bind(0i64)
-                .bind(h.new.submitted_at_us)
-                .bind(h.closed_on.clone());
+                placeholders(rows.len(), 12)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, h) in rows.iter().enumerate() {
+                q = q
+                    .bind(part_base + i as i64)
+                    .bind(h.new.unit_id)
+                    .bind("dossier")
+                    .bind(h.state)
+                    .bind(h.new.unit_id)
+                    .bind(format!("{} — {}", h.new.code, h.new.procedure_name))
+                    .bind("normal")
+                    .bind(h.due_date.to_string())
+                    .bind(h.assignee_id)
+                    .bind(0i64)
+                    .bind(h.new.submitted_at_us)
+                    .bind(h.closed_on.clone());
+            }
+            q.execute(&mut **tx).await?;
         }
-        q.execute(&mut **tx).await?;
 
-        let sql = format!(
-            "INSERT INTO dossiers (item_id, unit_id, code, procedure_code, channel, applicant_user_id, applicant_sealed, \
+        for (part, rows) in chunk.chunks(rows_per_statement(26)).enumerate() {
+            let part_base = base + (part * rows_per_statement(26)) as i64;
+            let sql = format!(
+                "INSERT INTO dossiers (item_id, unit_id, code, procedure_code, channel, applicant_user_id, applicant_sealed, \
              identity_hash, submitted_at_us, received_at_us, term_value, term_unit, appointment_date, appointment_time, \
              finished_at_us, returned_at_us, stopped_at_us, outcome, result_note, fee_vnd, fee_status, fee_channel, \
              paid_at_us, rating, rating_comment, rated_at_us) VALUES {}",
-            placeholders(chunk.len(), 26)
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (i, h) in chunk.iter().enumerate() {
-            let n = &h.new;
-            q = q
-                .bind(base + i as i64)
-                .bind(n.unit_id)
-                .bind(n.code)
-                .bind(n.procedure_code)
-                .bind(n.channel)
-                .bind(n.applicant_user_id)
-                .bind(n.applicant_sealed)
-                .bind(n.identity_hash)
-                .bind(n.submitted_at_us)
-                .bind(n.received_at_us)
-                .bind(i64::from(n.term.value))
-                .bind(n.term.unit.as_str())
-                .bind(n.appointment.date.to_string())
-                .bind(n.appointment.time.map(|t| t.strftime("%H:%M").to_string()))
-                .bind(h.finished_at_us)
-                .bind(h.returned_at_us)
-                .bind(h.stopped_at_us)
-                .bind(h.outcome)
-                .bind("")
-                .bind(n.fee_vnd)
-                .bind(h.fee_status)
-                .bind(h.fee_channel)
-                .bind(h.paid_at_us)
-                .bind(h.rating)
-                .bind("")
-                .bind((!h.rating.is_empty()).then_some(h.returned_at_us).flatten());
+                placeholders(rows.len(), 26)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, h) in rows.iter().enumerate() {
+                let n = &h.new;
+                q = q
+                    .bind(part_base + i as i64)
+                    .bind(n.unit_id)
+                    .bind(n.code)
+                    .bind(n.procedure_code)
+                    .bind(n.channel)
+                    .bind(n.applicant_user_id)
+                    .bind(n.applicant_sealed)
+                    .bind(n.identity_hash)
+                    .bind(n.submitted_at_us)
+                    .bind(n.received_at_us)
+                    .bind(i64::from(n.term.value))
+                    .bind(n.term.unit.as_str())
+                    .bind(n.appointment.date.to_string())
+                    .bind(n.appointment.time.map(|t| t.strftime("%H:%M").to_string()))
+                    .bind(h.finished_at_us)
+                    .bind(h.returned_at_us)
+                    .bind(h.stopped_at_us)
+                    .bind(h.outcome)
+                    .bind("")
+                    .bind(n.fee_vnd)
+                    .bind(h.fee_status)
+                    .bind(h.fee_channel)
+                    .bind(h.paid_at_us)
+                    .bind(h.rating)
+                    .bind("")
+                    .bind((!h.rating.is_empty()).then_some(h.returned_at_us).flatten());
+            }
+            q.execute(&mut **tx).await?;
         }
-        q.execute(&mut **tx).await?;
 
         let events: Vec<(i64, i64, usize, &crate::dossiers::HistoricEvent<'_>)> = chunk
             .iter()
@@ -121,7 +135,7 @@ pub async fn insert_dossiers(
                     .map(move |(seq, e)| (base + i as i64, h.new.unit_id, seq + 1, e))
             })
             .collect();
-        for rows in events.chunks(BATCH) {
+        for rows in events.chunks(rows_per_statement(9)) {
             let sql = format!(
                 "INSERT INTO work_item_events (unit_id, item_id, seq, at_us, actor_id, action, from_state, to_state, note) \
                  VALUES {}",
@@ -153,7 +167,7 @@ pub async fn insert_dossiers(
                     .map(move |(seq, s)| (base + i as i64, h.new.unit_id, seq + 1, s))
             })
             .collect();
-        for rows in supplements.chunks(BATCH) {
+        for rows in supplements.chunks(rows_per_statement(6)) {
             let sql = format!(
                 "INSERT INTO dossier_supplements (unit_id, item_id, seq, requested_at_us, reason, completed_at_us) VALUES {}",
                 placeholders(rows.len(), 6)
