@@ -71,9 +71,27 @@ fn appointment_of(date: Option<String>, time: Option<String>) -> Result<Option<A
     Ok(Some(Appointment { date, time }))
 }
 
-fn row(r: &AnyRow) -> Result<Dossier> {
+fn term_of(r: &AnyRow) -> Result<Term> {
     let unit: String = r.try_get("term_unit")?;
     let value: i64 = r.try_get("term_value")?;
+    Ok(Term {
+        value: u32::try_from(value).map_err(|_| corrupt("term"))?,
+        unit: TermUnit::parse(&unit).ok_or_else(|| corrupt("term unit"))?,
+    })
+}
+
+/// A re-appointment row (`apology_at_us`, `old_date`, `new_date`, and `reason` if read).
+fn extension_of(r: &AnyRow) -> Result<Extension> {
+    let date = |s: String| s.parse::<Date>().map_err(|_| corrupt("extension"));
+    Ok(Extension {
+        apology_at_us: r.try_get("apology_at_us")?,
+        old: Appointment::on(date(r.try_get("old_date")?)?),
+        new: Appointment::on(date(r.try_get("new_date")?)?),
+        reason: r.try_get("reason").unwrap_or_default(),
+    })
+}
+
+fn row(r: &AnyRow) -> Result<Dossier> {
     Ok(Dossier {
         item_id: r.try_get("item_id")?,
         unit_id: r.try_get("unit_id")?,
@@ -89,10 +107,7 @@ fn row(r: &AnyRow) -> Result<Dossier> {
         applicant_sealed: r.try_get("applicant_sealed")?,
         submitted_at_us: r.try_get("submitted_at_us")?,
         received_at_us: r.try_get("received_at_us")?,
-        term: Term {
-            value: u32::try_from(value).map_err(|_| corrupt("term"))?,
-            unit: TermUnit::parse(&unit).ok_or_else(|| corrupt("term unit"))?,
-        },
+        term: term_of(r)?,
         appointment: appointment_of(
             r.try_get("appointment_date")?,
             r.try_get("appointment_time")?,
@@ -297,14 +312,7 @@ pub async fn extension(store: &Store, item_id: i64) -> Result<Option<Extension>>
     .bind(item_id)
     .fetch_optional(store.reader())
     .await?;
-    let Some(r) = r else { return Ok(None) };
-    let date = |s: String| s.parse::<Date>().map_err(|_| corrupt("extension"));
-    Ok(Some(Extension {
-        apology_at_us: r.try_get("apology_at_us")?,
-        old: Appointment::on(date(r.try_get("old_date")?)?),
-        new: Appointment::on(date(r.try_get("new_date")?)?),
-        reason: r.try_get("reason")?,
-    }))
+    r.as_ref().map(extension_of).transpose()
 }
 
 /// What a dossier action records beside the work item's transition.
@@ -582,32 +590,18 @@ pub async fn clocks(store: &Store, from_us: i64, to_us: i64) -> Result<Vec<Clock
             .await?;
     let mut ext: std::collections::HashMap<i64, Extension> = std::collections::HashMap::new();
     for r in &extensions {
-        let date = |s: String| s.parse::<Date>().map_err(|_| corrupt("extension"));
-        ext.insert(
-            r.try_get("item_id")?,
-            Extension {
-                apology_at_us: r.try_get("apology_at_us")?,
-                old: Appointment::on(date(r.try_get("old_date")?)?),
-                new: Appointment::on(date(r.try_get("new_date")?)?),
-                reason: String::new(),
-            },
-        );
+        ext.insert(r.try_get("item_id")?, extension_of(r)?);
     }
     rows.iter()
         .map(|r| {
             let item_id: i64 = r.try_get("item_id")?;
-            let unit: String = r.try_get("term_unit")?;
-            let value: i64 = r.try_get("term_value")?;
             Ok(Clock {
                 unit_id: r.try_get("unit_id")?,
                 procedure_code: r.try_get("procedure_code")?,
                 channel: r.try_get("channel")?,
                 assignee_id: r.try_get("assignee_id")?,
                 received_at_us: r.try_get("received_at_us")?,
-                term: Term {
-                    value: u32::try_from(value).map_err(|_| corrupt("term"))?,
-                    unit: TermUnit::parse(&unit).ok_or_else(|| corrupt("term unit"))?,
-                },
+                term: term_of(r)?,
                 appointment: appointment_of(
                     r.try_get("appointment_date")?,
                     r.try_get("appointment_time")?,

@@ -26,6 +26,15 @@ pub fn current_period(today: Date) -> Option<Period> {
     Period::containing(Frequency::Quarterly, PeriodSystem::Calendar, today)
 }
 
+/// The period a page or API call asks for: its key, or the current quarter when none is
+/// given. `None` for a key that is not a period.
+pub fn requested_period(key: Option<&str>) -> Option<Period> {
+    match key.map(str::trim) {
+        None | Some("") => current_period(crate::direction::today()),
+        Some(key) => parse_period(key),
+    }
+}
+
 /// One unit's counts for a period.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnitCounts {

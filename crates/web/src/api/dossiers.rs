@@ -386,11 +386,8 @@ pub async fn index766(
     if !caller.principal().role.is_official() {
         return Err(crate::direction::DirectionError::Forbidden.into());
     }
-    let period = match q.period.as_deref().map(str::trim) {
-        None | Some("") => crate::statistics::current_period(crate::direction::today()),
-        Some(key) => crate::statistics::parse_period(key),
-    }
-    .ok_or(crate::direction::DirectionError::Invalid("invalid_period"))?;
+    let period = crate::statistics::requested_period(q.period.as_deref())
+        .ok_or(crate::direction::DirectionError::Invalid("invalid_period"))?;
     let lines = crate::statistics::compute(&state, &period).await?;
     let r2 = dieuhanh_core::index766::round2;
     Ok(axum::Json(

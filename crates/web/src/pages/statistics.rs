@@ -15,13 +15,7 @@ use dieuhanh_core::index766::{self, Figures, Source, Status, round2};
 use dieuhanh_core::reporting::Period;
 
 fn period_of(key: &str) -> Result<Period, PageError> {
-    if key.trim().is_empty() {
-        return statistics::current_period(crate::direction::today()).ok_or(PageError::Status(
-            StatusCode::BAD_REQUEST,
-            "stats.bad_period",
-        ));
-    }
-    statistics::parse_period(key).ok_or(PageError::Status(
+    statistics::requested_period(Some(key)).ok_or(PageError::Status(
         StatusCode::BAD_REQUEST,
         "stats.bad_period",
     ))
