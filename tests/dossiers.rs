@@ -858,6 +858,30 @@ async fn an_applicant_sees_and_supplements_only_their_own_dossiers() {
         .await;
         assert_eq!(status, 200);
     }
+    // The bare action, without the papers, does not restart the term; nor can the
+    // applicant declare the fee paid.
+    let r = app
+        .post_form(
+            &mine,
+            "/account",
+            &format!("/dossiers/{}/act", d.item_id),
+            &[("action", "supplement")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let r = app
+        .post_form(
+            &mine,
+            "/account",
+            &format!("/dossiers/{}/pay", d.item_id),
+            &[("channel", "online")],
+        )
+        .await;
+    assert!(matches!(r.status().as_u16(), 400 | 403));
+    let still = dieuhanh_store::dossiers::get(&app.store, d.item_id)
+        .await
+        .unwrap();
+    assert_eq!(still.state, "awaiting_supplement");
     let (_, list) = app.get(&mine, "/ho-so-cua-toi").await;
     assert!(list.contains(&code));
     let (_, page) = app.get(&mine, &format!("/tra-cuu?code={code}")).await;

@@ -45,7 +45,9 @@ where
     // Scaling every weight by (seats + 1) and adding 1 per placement makes "more seats
     // filled" the tie-break without ever outweighing one point of fit.
     let scale = seats.min(rows as u64) as i64 + 1;
-    let scaled = |r: usize, c: usize| weight(r, c).map(|w| w * scale + 1);
+    // Saturating: an absurd weight cannot wrap around into a small one.
+    let scaled =
+        |r: usize, c: usize| weight(r, c).map(|w| w.saturating_mul(scale).saturating_add(1));
     let breadth = breadth.max(1);
     let mut lists = candidate_lists(rows, quotas, &scaled, breadth);
     let mut rounds = 0;

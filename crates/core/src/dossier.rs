@@ -389,6 +389,12 @@ pub fn classify_766(d: &Clocked, at_us: i64) -> Result<Class, DossierError> {
         (None, None) => None,
     };
     let end = end_us.map(local).transpose()?;
+    // An open dossier is judged at the evaluation time less the pauses too.
+    let t = if end.is_none() {
+        local(at_us - paused)?
+    } else {
+        t
+    };
     let class = classify_end(d.appointment, end, t);
     // A dossier that "ended" at its supplementation request is still open.
     Ok(match (d.finished_at_us, class) {

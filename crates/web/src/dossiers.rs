@@ -196,7 +196,9 @@ pub async fn file(
     let sealed_json = serde_json::to_vec(&applicant)
         .map_err(|_| DirectionError::Invalid("invalid_applicant_name"))?;
     let mut tx = state.store.begin().await?;
-    let sequence = dossiers::next_sequence(&mut tx, handling, day).await?;
+    // The code carries the receiving unit's identifier, so the day's sequence is the
+    // receiving unit's too (§3), wherever competence sends the dossier.
+    let sequence = dossiers::next_sequence(&mut tx, unit.id, day).await?;
     let code = dossier::format_code(
         &agency,
         day,
@@ -351,6 +353,14 @@ async fn act_with_files(
         &relations,
         Some(note).filter(|n| !n.is_empty()),
     )?;
+    // An applicant supplements by sending what was asked (`supplement_online`), never by
+    // the bare action.
+    if t.action == "supplement"
+        && files.is_empty()
+        && !relations.iter().any(|r| *r != Relation::Applicant)
+    {
+        return Err(DirectionError::Invalid("missing_document"));
+    }
     let now = dieuhanh_core::time::now_us();
     let today = today();
     let today_text = today.to_string();
@@ -394,9 +404,7 @@ async fn act_with_files(
         "extend" => {
             let new = dieuhanh_core::calendar::parse_date(&input.new_date)
                 .ok_or(DirectionError::Invalid("invalid_due_date"))?;
-            let due = d
-                .appointment
-                .map(|a| a.date)
+            let due = current_due(&calendar, &d, &supplements)
                 .ok_or(DirectionError::Invalid("not_received"))?;
             let already = dossiers::extension(&state.store, d.item_id)
                 .await?
@@ -477,7 +485,8 @@ pub async fn pay(
 ) -> Result<(), DirectionError> {
     let (d, relations) = visible(state, principal, item_id).await?;
     let allowed = match channel {
-        "online" => relations.contains(&Relation::Applicant),
+        // Online payment is recorded by a payment gateway's confirmation, which is not
+        // connected yet; an applicant cannot declare their own fee paid.
         "cash" | "transfer" => relations
             .iter()
             .any(|r| matches!(r, Relation::OwnerLeader | Relation::OwnerOfficial)),
@@ -519,21 +528,23 @@ pub async fn rate(
     let d = dossiers::by_code(&state.store, &code).await?;
     let is_applicant = principal
         .is_some_and(|p| p.role == Role::Citizen && d.applicant_user_id == Some(p.user_id));
-    let knows_identity = !identity.trim().is_empty() && {
-        let stored = dossiers_identity_hash(state, &d).await?;
-        stored == state.keys.lookup_hash(identity.trim())
-    };
-    if !is_applicant && !knows_identity {
-        return Err(DirectionError::Invalid("not_the_applicant"));
-    }
-    if !matches!(d.state.as_str(), "finished" | "refused" | "returned") {
-        return Err(DirectionError::Invalid("not_finished"));
-    }
+    // Everything else first, the identity last: a wrong number must not be told apart
+    // from a dossier that cannot be rated.
     if !RATINGS.contains(&rating) {
         return Err(DirectionError::Invalid("invalid_rating"));
     }
     if comment.chars().count() > 2_000 {
         return Err(DirectionError::Invalid("invalid_note"));
+    }
+    let knows_identity = !identity.trim().is_empty() && {
+        let stored = dossiers_identity_hash(state, &d).await?;
+        stored == state.keys.lookup_hash(identity.trim())
+    };
+    if (!is_applicant && !knows_identity) || !d.rating.is_empty() {
+        return Err(DirectionError::Invalid("not_the_applicant"));
+    }
+    if !matches!(d.state.as_str(), "finished" | "refused" | "returned") {
+        return Err(DirectionError::Invalid("not_finished"));
     }
     let mut tx = state.store.begin().await?;
     dossiers::rate(
@@ -605,11 +616,40 @@ pub async fn lookup(
     Ok((public, d))
 }
 
-/// Whether the dossier's appointment is near without a result or an apology (§2.5).
-pub fn needs_apology(state: &AppState, d: &Dossier, extended: bool) -> bool {
-    let Some(a) = d.appointment else { return false };
+/// The date the law holds the authority to now: the slip's appointment, restarted after a
+/// completed supplementation (§2.4). `None` before reception or while waiting.
+pub fn current_due(
+    calendar: &dieuhanh_core::calendar::Calendar,
+    d: &Dossier,
+    supplements: &[dossier::Supplement],
+) -> Option<jiff::civil::Date> {
+    let clocked = dossier::Clocked {
+        received_at_us: d.received_at_us?,
+        term: d.term,
+        appointment: d.appointment?,
+        supplements,
+        extension: None,
+        finished_at_us: None,
+    };
+    dossier::legal_due(calendar, &clocked, &ClockRules::default())
+        .ok()
+        .flatten()
+        .map(|a| a.date)
+}
+
+/// Whether the dossier's due date is near without a result or an apology (§2.5).
+pub fn needs_apology(
+    state: &AppState,
+    d: &Dossier,
+    supplements: &[dossier::Supplement],
+    extended: bool,
+) -> bool {
+    let calendar = state.calendar();
+    let Some(due) = current_due(&calendar, d, supplements) else {
+        return false;
+    };
     let finished = !matches!(d.state.as_str(), "received" | "in_progress");
-    dossier::needs_apology(&state.calendar(), today(), a.date, finished, extended).unwrap_or(false)
+    dossier::needs_apology(&calendar, today(), due, finished, extended).unwrap_or(false)
 }
 
 /// The applicant supplements online: the files asked for, then the dossier goes back to

@@ -50,6 +50,8 @@ pub struct UnitCounts {
     pub fee_bearing: u64,
     pub paid_online: u64,
     pub rated_unsatisfied: u64,
+    /// Dossiers rated unsatisfied or not on time (each once): 5.3's deductions.
+    pub unsatisfied_or_overdue: u64,
     pub pakn: u64,
     pub pakn_on_time: u64,
     pub pakn_satisfied: u64,
@@ -162,6 +164,9 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
         if c.rating == "unsatisfied" {
             n.rated_unsatisfied += 1;
         }
+        if c.rating == "unsatisfied" || matches!(class, Class::Late | Class::PendingOverdue) {
+            n.unsatisfied_or_overdue += 1;
+        }
     }
     for (unit, total, on_time, satisfied) in
         dieuhanh_store::citizen::pakn_counts(&state.store, from_us, to_us, &at_date(at_us)).await?
@@ -181,8 +186,7 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
             let fees = fee_bearing.len() as u64;
             let paid_procedures = with_online_payment.get(&u.id).map_or(0, |s| s.len()) as u64;
             let used_procedures = with_dossiers.get(&u.id).map_or(0, |s| s.len()) as u64;
-            let unsatisfied_or_overdue =
-                (n.rated_unsatisfied + n.late + n.pending_overdue).min(n.received);
+            let unsatisfied_or_overdue = n.unsatisfied_or_overdue.min(n.received);
             let platform = [
                 (
                     "2.1",

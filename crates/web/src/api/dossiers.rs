@@ -284,7 +284,12 @@ pub async fn get(
 ) -> Result<axum::Json<DossierDetail>, ApiError> {
     let id = super::path_id(&id)?;
     let (d, relations) = service::visible(&state, &caller.principal(), id).await?;
-    let applicant = service::applicant(&state, &d).unwrap_or_default();
+    // The applicant's details go to those who handle the dossier (or the applicant).
+    let applicant = if relations.is_empty() {
+        service::Applicant::default()
+    } else {
+        service::applicant(&state, &d).unwrap_or_default()
+    };
     let actions = DOSSIER
         .available(&d.state, &relations)
         .into_iter()

@@ -369,7 +369,7 @@ async fn detail(
                     | dieuhanh_core::workflow::Relation::OwnerOfficial
             )
         });
-    let apology_alert = service::needs_apology(state, &d, extension.is_some());
+    let apology_alert = service::needs_apology(state, &d, &supplements, extension.is_some());
     Ok(render(
         status,
         &DetailPage {
@@ -405,17 +405,23 @@ async fn detail(
             } else {
                 String::new()
             },
-            identity: if identity_full {
+            identity: if !sees_applicant {
+                String::new()
+            } else if identity_full {
                 applicant.identity.clone()
             } else {
                 service::mask_identity(&applicant.identity)
             },
             identity_full,
-            contact: [applicant.phone.clone(), applicant.email.clone()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(", "),
+            contact: if sees_applicant {
+                [applicant.phone.clone(), applicant.email.clone()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                String::new()
+            },
             files,
             events,
             actions,
