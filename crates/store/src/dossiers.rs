@@ -20,6 +20,9 @@ pub struct Dossier {
     pub procedure_code: String,
     pub procedure_name: String,
     pub state: String,
+    /// The work item's current due date (`YYYY-MM-DD`): the slip's appointment, restarted
+    /// after a supplement, moved by the re-appointment.
+    pub due_date: String,
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
     /// `counter`, `online` or `postal`.
@@ -50,7 +53,7 @@ pub struct Dossier {
 }
 
 const COLUMNS: &str = "d.item_id, d.unit_id, u.name AS unit_name, d.code, d.procedure_code, p.name AS procedure_name, \
-     w.state, w.assignee_id, a.full_name AS assignee_name, d.channel, d.applicant_user_id, d.applicant_sealed, \
+     w.state, w.due_date, w.assignee_id, a.full_name AS assignee_name, d.channel, d.applicant_user_id, d.applicant_sealed, \
      d.submitted_at_us, d.received_at_us, d.term_value, d.term_unit, d.appointment_date, d.appointment_time, \
      d.finished_at_us, d.returned_at_us, d.stopped_at_us, d.outcome, d.result_note, d.fee_vnd, d.fee_status, \
      d.fee_channel, d.paid_at_us, d.rating, d.rating_comment";
@@ -100,6 +103,7 @@ fn row(r: &AnyRow) -> Result<Dossier> {
         procedure_code: r.try_get("procedure_code")?,
         procedure_name: r.try_get("procedure_name")?,
         state: r.try_get("state")?,
+        due_date: r.try_get("due_date")?,
         assignee_id: r.try_get("assignee_id")?,
         assignee_name: r.try_get("assignee_name")?,
         channel: r.try_get("channel")?,

@@ -46,10 +46,29 @@ pub struct Row {
     pub assignee: String,
 }
 
-fn row(state: &AppState, ctx: &PageCtx, d: &Dossier, due: Option<String>) -> Row {
-    let class = legal_class(state, d, &[], None)
-        .map(|c| c.as_str())
-        .unwrap_or("");
+/// A list line's standing against the dossier's current due date (restarted after a
+/// supplement, moved by a re-appointment); the dossier's page gives both legal views.
+fn list_class(d: &Dossier) -> &'static str {
+    let Ok(due) = d.due_date.parse::<jiff::civil::Date>() else {
+        return "";
+    };
+    let end = d
+        .finished_at_us
+        .or(d.stopped_at_us)
+        .and_then(dieuhanh_core::time::vn_date);
+    match (d.state.as_str(), end) {
+        ("submitted", _) => "",
+        ("awaiting_supplement", _) => "pending_within",
+        (_, Some(e)) if e < due => "early",
+        (_, Some(e)) if e == due => "on_time",
+        (_, Some(_)) => "late",
+        (_, None) if today() <= due => "pending_within",
+        (_, None) => "pending_overdue",
+    }
+}
+
+fn row(ctx: &PageCtx, d: &Dossier, due: Option<String>) -> Row {
+    let class = list_class(d);
     Row {
         id: d.item_id,
         code: d.code.clone(),
@@ -60,31 +79,6 @@ fn row(state: &AppState, ctx: &PageCtx, d: &Dossier, due: Option<String>) -> Row
         class_label: ctx.label("dossier_class", class),
         assignee: d.assignee_name.clone().unwrap_or_default(),
     }
-}
-
-fn legal_class(
-    state: &AppState,
-    d: &Dossier,
-    supplements: &[dossier::Supplement],
-    extension: Option<&dossier::Extension>,
-) -> Option<dossier::Class> {
-    let appointment = d.appointment?;
-    let clocked = Clocked {
-        received_at_us: d.received_at_us?,
-        term: d.term,
-        appointment,
-        supplements,
-        extension,
-        finished_at_us: d.finished_at_us.or(d.stopped_at_us),
-    };
-    dossier::classify_legal(
-        &state.calendar(),
-        &clocked,
-        dieuhanh_core::time::now_us(),
-        true,
-        &ClockRules::default(),
-    )
-    .ok()
 }
 
 #[derive(Template)]
@@ -122,7 +116,7 @@ pub async fn list(
             },
         )
         .await?;
-        let rows = items.iter().map(|d| row(&state, &ctx, d, None)).collect();
+        let rows = items.iter().map(|d| row(&ctx, d, None)).collect();
         Ok(render(
             StatusCode::OK,
             &ListPage {

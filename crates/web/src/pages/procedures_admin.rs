@@ -103,7 +103,8 @@ pub fn check(fields: &HashMap<String, String>) -> Result<Procedure, &'static str
         _ => get("term_value")
             .parse()
             .ok()
-            .filter(|v| (1..=365).contains(v))
+            // Months as the core counts them (at most ten years); other units up to a year.
+            .filter(|v| (1..=if unit == TermUnit::Months { 120 } else { 365 }).contains(v))
             .ok_or("procedures.err.term")?,
     };
     let fee_vnd = match get("fee_vnd").as_str() {
