@@ -30,11 +30,6 @@ pub fn appointment_text(a: Option<Appointment>) -> String {
     }
 }
 
-/// A page error, or the message to show on the form.
-fn message(ctx: &PageCtx, e: DirectionError) -> Result<String, PageError> {
-    super::direction::form_message(ctx, e)
-}
-
 pub struct Row {
     pub id: i64,
     pub code: String,
@@ -215,7 +210,7 @@ pub async fn create(
         match service::file(&state, Filer::Counter(&principal), &filing, &[]).await {
             Ok((id, _)) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
             Err(e) => {
-                let error = message(&ctx, e)?;
+                let error = super::direction::form_message(&ctx, e)?;
                 let mut entered = form.clone();
                 entered.remove("csrf");
                 new_page(
@@ -458,6 +453,33 @@ pub async fn identity(
     respond(&ctx, result)
 }
 
+/// The dossier's page after a change: with `done` on success, the error's message on a
+/// refusal (a page error for what the viewer may not know about).
+async fn after(
+    state: &AppState,
+    ctx: &PageCtx,
+    id: i64,
+    outcome: Result<(), DirectionError>,
+    done: String,
+) -> Result<Response, PageError> {
+    match outcome {
+        Ok(()) => detail(state, ctx, id, StatusCode::OK, false, Some(done), None).await,
+        Err(e) => {
+            let error = super::direction::form_message(ctx, e)?;
+            detail(
+                state,
+                ctx,
+                id,
+                StatusCode::BAD_REQUEST,
+                false,
+                None,
+                Some(error),
+            )
+            .await
+        }
+    }
+}
+
 #[derive(serde::Deserialize, Default)]
 pub struct ActForm {
     #[serde(default)]
@@ -484,28 +506,12 @@ pub async fn act(
             assignee: form.assignee,
             new_date: form.new_date,
         };
-        match service::act(&state, &principal, id, &input).await {
-            Ok(()) => {
-                let done = ctx.t.fill(
-                    "direction.done",
-                    [("action", ctx.label("dossier_action", &form.action).as_str())],
-                );
-                detail(&state, &ctx, id, StatusCode::OK, false, Some(done), None).await
-            }
-            Err(e) => {
-                let error = message(&ctx, e)?;
-                detail(
-                    &state,
-                    &ctx,
-                    id,
-                    StatusCode::BAD_REQUEST,
-                    false,
-                    None,
-                    Some(error),
-                )
-                .await
-            }
-        }
+        let done = ctx.t.fill(
+            "direction.done",
+            [("action", ctx.label("dossier_action", &form.action).as_str())],
+        );
+        let outcome = service::act(&state, &principal, id, &input).await;
+        after(&state, &ctx, id, outcome, done).await
     }
     .await;
     respond(&ctx, result)
@@ -525,31 +531,10 @@ pub async fn pay(
 ) -> Response {
     let result = async {
         let principal = ctx.require()?.principal();
-        match service::pay(&state, &principal, id, form.channel.trim()).await {
-            Ok(()) => {
-                let done = ctx.t.get("dossiers.paid").to_string();
-                detail(&state, &ctx, id, StatusCode::OK, false, Some(done), None).await
-            }
-            Err(e) => {
-                let error = message(&ctx, e)?;
-                detail(
-                    &state,
-                    &ctx,
-                    id,
-                    StatusCode::BAD_REQUEST,
-                    false,
-                    None,
-                    Some(error),
-                )
-                .await
-            }
-        }
+        let outcome = service::pay(&state, &principal, id, form.channel.trim()).await;
+        let done = ctx.t.get("dossiers.paid").to_string();
+        after(&state, &ctx, id, outcome, done).await
     }
     .await;
     respond(&ctx, result)
-}
-
-/// Today's date for forms (dd/mm/yyyy).
-pub fn today_text() -> String {
-    today().strftime("%d/%m/%Y").to_string()
 }
