@@ -276,6 +276,7 @@ async fn a_counter_dossier_runs_the_legal_clock_to_its_rated_result() {
         html.contains("0 / 1"),
         "5.3: one dossier, rated unsatisfied"
     );
+    app.assert_statistics_tallied().await;
 }
 
 #[tokio::test]
@@ -651,6 +652,7 @@ async fn the_json_api_files_looks_up_and_ranks_without_leaking() {
     let citizen = app.token("congdan").await;
     let (status, _) = app.api_get(Some(&citizen), "/api/v1/index766").await;
     assert_eq!(status, 403);
+    app.assert_statistics_tallied().await;
 }
 
 #[tokio::test]
@@ -912,4 +914,5 @@ async fn an_applicant_sees_and_supplements_only_their_own_dossiers() {
         .await
         .unwrap();
     assert_eq!(still.state, "awaiting_supplement");
+    app.assert_statistics_tallied().await;
 }

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub database_url: String,
+    /// The server's state, for checks that look behind the HTTP interface.
+    pub state: dieuhanh_web::state::AppState,
     backend: Backend,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -111,6 +113,7 @@ impl TestApp {
         let state = dieuhanh_web::build_state(store.clone(), config, &MASTER_KEY, passwords)
             .await
             .expect("state");
+        let kept = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -126,8 +129,32 @@ impl TestApp {
             base,
             store,
             database_url,
+            state: kept,
             backend,
             shutdown: Some(tx),
+        }
+    }
+
+    /// The dossier statistics read from the tallies equal those found by classifying
+    /// every dossier, for the months, quarters and year around today.
+    pub async fn assert_statistics_tallied(&self) {
+        use dieuhanh_web::statistics::{compute, parse_period, recount};
+        let today = dieuhanh_core::time::vn_date(dieuhanh_core::time::now_us()).unwrap();
+        let mut keys = vec![format!("{}-Y", today.year())];
+        for back in 0..4 {
+            let d = today.checked_sub(jiff::Span::new().months(back)).unwrap();
+            keys.push(format!("{}-M{:02}", d.year(), d.month()));
+            keys.push(format!("{}-Q{}", d.year(), (d.month() - 1) / 3 + 1));
+        }
+        for key in keys {
+            let period = parse_period(&key).unwrap_or_else(|| panic!("period {key}"));
+            let tallied = compute(&self.state, &period).await.unwrap();
+            let counted = recount(&self.state, &period).await.unwrap();
+            assert_eq!(
+                serde_json::to_value(&tallied).unwrap(),
+                serde_json::to_value(&counted).unwrap(),
+                "{key}"
+            );
         }
     }
 

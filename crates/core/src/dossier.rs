@@ -126,6 +126,13 @@ impl DossierError {
 /// Vietnam time: UTC+7, no daylight saving (§1.1).
 const VN: jiff::tz::Offset = jiff::tz::Offset::constant(7);
 
+/// The instant (µs) of a local (Vietnam) date and time.
+pub fn instant(at: DateTime) -> Result<i64, DossierError> {
+    VN.to_timestamp(at)
+        .map(|t| t.as_microsecond())
+        .map_err(|_| DossierError::BadInstant)
+}
+
 /// The local (Vietnam) date and time of an instant.
 pub fn local(at_us: i64) -> Result<DateTime, DossierError> {
     let ts = jiff::Timestamp::from_microsecond(at_us).map_err(|_| DossierError::BadInstant)?;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod competence;
 pub mod dossier;
+pub mod dossier_tally;
 pub mod files;
 pub mod geography;
 pub mod index766;

@@ -5,6 +5,8 @@
 
 use crate::dossiers::HistoricDossier;
 use crate::{Dialect, Result, Store, Tx};
+use dieuhanh_core::dossier::Clocked;
+use dieuhanh_core::dossier_tally::{Contribution, Delta, Facts};
 use sqlx::Row;
 
 /// Dossiers per transaction chunk.
@@ -15,7 +17,7 @@ pub const BATCH: usize = 1_000;
 /// parameters: a few hundred keep it negligible while still saving most round trips.
 const PARAMETERS: usize = 480;
 
-fn rows_per_statement(columns: usize) -> usize {
+pub(crate) fn rows_per_statement(columns: usize) -> usize {
     (PARAMETERS / columns).max(1)
 }
 
@@ -28,7 +30,7 @@ pub async fn next_item_id(store: &Store) -> Result<i64> {
     Ok(n)
 }
 
-fn placeholders(rows: usize, columns: usize) -> String {
+pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
     let mut sql = String::with_capacity(rows * columns * 5);
     for r in 0..rows {
         if r > 0 {
@@ -54,8 +56,23 @@ pub async fn insert_dossiers(
     first_id: i64,
     batch: &[HistoricDossier<'_>],
 ) -> Result<()> {
+    let full_online: std::collections::HashSet<String> =
+        sqlx::query("SELECT code FROM procedures WHERE online_level = 'full'")
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("code"))
+            .collect::<std::result::Result<_, _>>()?;
+    let mut delta = Delta::default();
     for (chunk_index, chunk) in batch.chunks(BATCH).enumerate() {
         let base = first_id + (chunk_index * BATCH) as i64;
+        let contributions = chunk
+            .iter()
+            .map(|h| contribution(h, &full_online))
+            .collect::<Result<Vec<_>>>()?;
+        for c in contributions.iter().flatten() {
+            delta.add(c, 1);
+        }
         for (part, rows) in chunk.chunks(rows_per_statement(12)).enumerate() {
             let part_base = base + (part * rows_per_statement(12)) as i64;
             let sql = format!(
@@ -82,14 +99,14 @@ pub async fn insert_dossiers(
             q.execute(&mut **tx).await?;
         }
 
-        for (part, rows) in chunk.chunks(rows_per_statement(26)).enumerate() {
-            let part_base = base + (part * rows_per_statement(26)) as i64;
+        for (part, rows) in chunk.chunks(rows_per_statement(27)).enumerate() {
+            let part_base = base + (part * rows_per_statement(27)) as i64;
             let sql = format!(
                 "INSERT INTO dossiers (item_id, unit_id, code, procedure_code, channel, applicant_user_id, applicant_sealed, \
              identity_hash, submitted_at_us, received_at_us, term_value, term_unit, appointment_date, appointment_time, \
              finished_at_us, returned_at_us, stopped_at_us, outcome, result_note, fee_vnd, fee_status, fee_channel, \
-             paid_at_us, rating, rating_comment, rated_at_us) VALUES {}",
-                placeholders(rows.len(), 26)
+             paid_at_us, rating, rating_comment, rated_at_us, open_overdue_from_us) VALUES {}",
+                placeholders(rows.len(), 27)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (i, h) in rows.iter().enumerate() {
@@ -120,7 +137,12 @@ pub async fn insert_dossiers(
                     .bind(h.paid_at_us)
                     .bind(h.rating)
                     .bind("")
-                    .bind((!h.rating.is_empty()).then_some(h.returned_at_us).flatten());
+                    .bind((!h.rating.is_empty()).then_some(h.returned_at_us).flatten())
+                    .bind(
+                        contributions[part * rows_per_statement(27) + i]
+                            .as_ref()
+                            .and_then(|c| c.open_overdue_from_us),
+                    );
             }
             q.execute(&mut **tx).await?;
         }
@@ -201,7 +223,37 @@ pub async fn insert_dossiers(
             }
         }
     }
-    Ok(())
+    crate::tallies::write(tx, &delta).await
+}
+
+/// What a historic dossier adds to the tallies (`None` if never received).
+fn contribution(
+    h: &HistoricDossier<'_>,
+    full_online: &std::collections::HashSet<String>,
+) -> Result<Option<Contribution>> {
+    let Some(received_at_us) = h.new.received_at_us else {
+        return Ok(None);
+    };
+    let facts = Facts {
+        unit_id: h.new.unit_id,
+        procedure_code: h.new.procedure_code,
+        clock: Clocked {
+            received_at_us,
+            term: h.new.term,
+            appointment: h.new.appointment,
+            supplements: &h.supplements,
+            extension: h.extension.as_ref(),
+            finished_at_us: h.finished_at_us.or(h.returned_at_us).or(h.stopped_at_us),
+        },
+        full_online: full_online.contains(h.new.procedure_code),
+        filed_online: h.new.channel == "online",
+        fee_bearing: h.new.fee_vnd > 0,
+        paid_online: h.fee_channel == "online",
+        rated_unsatisfied: h.rating == "unsatisfied",
+    };
+    dieuhanh_core::dossier_tally::contribution(&facts)
+        .map(Some)
+        .map_err(|e| crate::StoreError::Corrupt(format!("dossier {}: {e}", h.new.code)))
 }
 
 /// After writing explicit ids on PostgreSQL, moves the identity sequence past them.

@@ -64,7 +64,10 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("dossier {what}"))
 }
 
-fn appointment_of(date: Option<String>, time: Option<String>) -> Result<Option<Appointment>> {
+pub(crate) fn appointment_of(
+    date: Option<String>,
+    time: Option<String>,
+) -> Result<Option<Appointment>> {
     let Some(date) = date else { return Ok(None) };
     let date: Date = date.parse().map_err(|_| corrupt("appointment"))?;
     let time = match time {
@@ -74,7 +77,7 @@ fn appointment_of(date: Option<String>, time: Option<String>) -> Result<Option<A
     Ok(Some(Appointment { date, time }))
 }
 
-fn term_of(r: &AnyRow) -> Result<Term> {
+pub(crate) fn term_of(r: &AnyRow) -> Result<Term> {
     let unit: String = r.try_get("term_unit")?;
     let value: i64 = r.try_get("term_value")?;
     Ok(Term {
@@ -84,7 +87,7 @@ fn term_of(r: &AnyRow) -> Result<Term> {
 }
 
 /// A re-appointment row (`apology_at_us`, `old_date`, `new_date`, and `reason` if read).
-fn extension_of(r: &AnyRow) -> Result<Extension> {
+pub(crate) fn extension_of(r: &AnyRow) -> Result<Extension> {
     let date = |s: String| s.parse::<Date>().map_err(|_| corrupt("extension"));
     Ok(Extension {
         apology_at_us: r.try_get("apology_at_us")?,
@@ -218,6 +221,7 @@ pub async fn create(tx: &mut Tx, new: &NewDossier<'_>) -> Result<i64> {
     .bind(if new.fee_vnd > 0 { "unpaid" } else { "none" })
     .execute(&mut **tx)
     .await?;
+    crate::tallies::settle(tx, item_id, None).await?;
     append(
         tx,
         AuditEvent {
@@ -360,6 +364,7 @@ pub enum Record<'a> {
 /// Writes what an action changes on the dossier; the caller applied the transition in
 /// the same transaction.
 pub async fn record(tx: &mut Tx, d: &Dossier, what: &Record<'_>) -> Result<()> {
+    let before = crate::tallies::contribution(tx, d.item_id).await?;
     match what {
         Record::Received { at_us, appointment } => {
             sqlx::query(
@@ -449,7 +454,7 @@ pub async fn record(tx: &mut Tx, d: &Dossier, what: &Record<'_>) -> Result<()> {
             .await?;
         }
     }
-    Ok(())
+    crate::tallies::settle(tx, d.item_id, before).await
 }
 
 async fn set_due(tx: &mut Tx, item_id: i64, due: Date) -> Result<()> {
@@ -463,6 +468,7 @@ async fn set_due(tx: &mut Tx, item_id: i64, due: Date) -> Result<()> {
 
 /// Records a payment of the dossier's fee, audited.
 pub async fn pay(tx: &mut Tx, d: &Dossier, channel: &str, at_us: i64, actor: i64) -> Result<()> {
+    let before = crate::tallies::contribution(tx, d.item_id).await?;
     let done = sqlx::query(
         "UPDATE dossiers SET fee_status = 'paid', fee_channel = $1, paid_at_us = $2 WHERE item_id = $3 AND fee_status = 'unpaid'",
     )
@@ -474,6 +480,7 @@ pub async fn pay(tx: &mut Tx, d: &Dossier, channel: &str, at_us: i64, actor: i64
     if done.rows_affected() != 1 {
         return Err(StoreError::Conflict("fee_not_due".into()));
     }
+    crate::tallies::settle(tx, d.item_id, before).await?;
     append(
         tx,
         AuditEvent {
@@ -497,6 +504,7 @@ pub async fn rate(
     comment: &str,
     actor: Option<i64>,
 ) -> Result<()> {
+    let before = crate::tallies::contribution(tx, d.item_id).await?;
     let done = sqlx::query(
         "UPDATE dossiers SET rating = $1, rating_comment = $2, rated_at_us = $3 WHERE item_id = $4 AND rating = ''",
     )
@@ -509,6 +517,7 @@ pub async fn rate(
     if done.rows_affected() != 1 {
         return Err(StoreError::Conflict("already_rated".into()));
     }
+    crate::tallies::settle(tx, d.item_id, before).await?;
     append(
         tx,
         AuditEvent {
@@ -522,6 +531,25 @@ pub async fn rate(
     )
     .await?;
     Ok(())
+}
+
+/// Open dossiers per unit and handling officer, now: (unit, officer, dossiers).
+pub async fn open_per_assignee(store: &Store) -> Result<Vec<(i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT unit_id, assignee_id, COUNT(*) AS n FROM work_items \
+         WHERE kind = 'dossier' AND closed_on IS NULL AND assignee_id IS NOT NULL GROUP BY unit_id, assignee_id",
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("unit_id")?,
+                r.try_get("assignee_id")?,
+                r.try_get("n")?,
+            ))
+        })
+        .collect()
 }
 
 /// The keyed hash of the applicant's identity number, to check a claim of being them.

@@ -29,6 +29,7 @@ pub mod seed_services;
 pub mod sessions;
 pub mod settings;
 pub mod staffing;
+pub mod tallies;
 pub mod tokens;
 pub mod units;
 pub mod users;
@@ -163,6 +164,8 @@ impl Store {
     /// Applies every pending migration of this backend.
     pub async fn migrate(&self) -> Result<()> {
         migrate::migrator(self.dialect).run(&self.write).await?;
+        // Tallies are derived data: a database written before they existed gets them.
+        tallies::ensure(self).await?;
         Ok(())
     }
 

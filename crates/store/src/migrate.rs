@@ -89,6 +89,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0013_dossiers.sql"),
         postgres: include_str!("../migrations/postgres/0013_dossiers.sql"),
     },
+    Step {
+        version: 14,
+        description: "dossier tallies",
+        sqlite: include_str!("../migrations/sqlite/0014_dossier_tallies.sql"),
+        postgres: include_str!("../migrations/postgres/0014_dossier_tallies.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

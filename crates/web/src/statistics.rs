@@ -12,7 +12,7 @@ use dieuhanh_core::reporting::{Frequency, Period, PeriodSystem};
 use dieuhanh_store::dossiers::Clock;
 use dieuhanh_store::units::Unit;
 use jiff::civil::Date;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// Reads a period key: `2026-M11`, `2026-Q3` or `2026-Y` (calendar periods, §4.5).
 pub fn parse_period(key: &str) -> Option<Period> {
@@ -55,8 +55,6 @@ pub struct UnitCounts {
     pub pakn: u64,
     pub pakn_on_time: u64,
     pub pakn_satisfied: u64,
-    /// Open dossiers per handling officer.
-    pub workload: BTreeMap<i64, u64>,
 }
 
 impl UnitCounts {
@@ -92,41 +90,102 @@ fn midnight_us(date: Date) -> i64 {
         .unwrap_or(0)
 }
 
-/// The statistics of every communal unit for `period`, evaluated at `at_us` (the end of
-/// the period, or now if it has not ended).
+/// A period's instants and months: [`from_us`, `to_us`), judged at `at_us` (its end, or
+/// now if it has not ended).
+struct Bounds {
+    from_us: i64,
+    to_us: i64,
+    at_us: i64,
+    first_month: String,
+    last_month: String,
+}
+
+impl Bounds {
+    fn of(period: &Period) -> Result<Bounds, DirectionError> {
+        let invalid = || DirectionError::Invalid("invalid_period");
+        let start = period.start().ok_or_else(invalid)?;
+        let last = period.end().ok_or_else(invalid)?;
+        let end = last.tomorrow().map_err(|_| invalid())?;
+        let (from_us, to_us) = (midnight_us(start), midnight_us(end));
+        Ok(Bounds {
+            from_us,
+            to_us,
+            at_us: to_us.min(dieuhanh_core::time::now_us()),
+            first_month: start.strftime("%Y-%m").to_string(),
+            last_month: last.strftime("%Y-%m").to_string(),
+        })
+    }
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// The statistics of every communal unit (and of departments with dossiers) for
+/// `period`, read from the tallies each dossier change keeps (store `tallies`).
 pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>, DirectionError> {
-    let start = period
-        .start()
-        .ok_or(DirectionError::Invalid("invalid_period"))?;
-    let end = period
-        .end()
-        .and_then(|d| d.tomorrow().ok())
-        .ok_or(DirectionError::Invalid("invalid_period"))?;
-    let (from_us, to_us) = (midnight_us(start), midnight_us(end));
-    let at_us = to_us.min(dieuhanh_core::time::now_us());
-    let units: Vec<Unit> = dieuhanh_store::units::all_current(&state.store)
-        .await?
-        .into_iter()
-        .filter(|u| u.kind.is_communal() || u.kind == dieuhanh_core::org::UnitKind::Department)
-        .collect();
+    let b = Bounds::of(period)?;
+    let store = &state.store;
+    let mut counts: HashMap<i64, UnitCounts> = HashMap::new();
+    for (unit, standing, c) in
+        dieuhanh_store::tallies::cohort(store, &b.first_month, &b.last_month).await?
+    {
+        let n = counts.entry(unit).or_default();
+        let dossiers = count(c.dossiers);
+        n.received += dossiers;
+        match standing.as_str() {
+            "early" => n.early += dossiers,
+            "on_time" => n.on_time += dossiers,
+            "late" => n.late += dossiers,
+            "pending_overdue" => n.pending_overdue += dossiers,
+            // Still open now: the overdue ones are moved below.
+            _ => n.pending_within += dossiers,
+        }
+        n.full_online_eligible += count(c.full_online_eligible);
+        n.full_online_filed += count(c.full_online_filed);
+        n.fee_bearing += count(c.fee_bearing);
+        n.paid_online += count(c.paid_online);
+        n.rated_unsatisfied += count(c.rated_unsatisfied);
+        n.unsatisfied_or_overdue += if matches!(standing.as_str(), "late" | "pending_overdue") {
+            dossiers
+        } else {
+            count(c.rated_unsatisfied)
+        };
+    }
+    for (unit, overdue) in dieuhanh_store::tallies::open_overdue(store, b.at_us, b.to_us).await? {
+        let n = counts.entry(unit).or_default();
+        let overdue = count(overdue).min(n.pending_within);
+        n.pending_within -= overdue;
+        n.pending_overdue += overdue;
+        n.unsatisfied_or_overdue += overdue;
+    }
+    let mut procedures: HashMap<i64, (u64, u64)> = HashMap::new();
+    for (unit, used, paid) in
+        dieuhanh_store::tallies::procedures(store, &b.first_month, &b.last_month).await?
+    {
+        procedures.insert(unit, (count(used), count(paid)));
+    }
+    lines(state, period, &b, counts, procedures).await
+}
+
+/// The same statistics by classifying every dossier of the period, as the tallies were
+/// built to avoid: the reference the tallies are checked against (tests, `bench run`).
+/// Payments and ratings count as they stand now; everything else as at the period's end.
+pub async fn recount(state: &AppState, period: &Period) -> Result<Vec<UnitLine>, DirectionError> {
+    let b = Bounds::of(period)?;
     let procedures = dieuhanh_store::procedures::all(&state.store).await?;
     let full_online: BTreeSet<&str> = procedures
         .iter()
         .filter(|p| p.online_level == "full")
         .map(|p| p.code.as_str())
         .collect();
-    let fee_bearing: BTreeSet<&str> = procedures
-        .iter()
-        .filter(|p| p.fee_vnd > 0)
-        .map(|p| p.code.as_str())
-        .collect();
-    let clocks = dieuhanh_store::dossiers::clocks(&state.store, from_us, to_us).await?;
+    let clocks = dieuhanh_store::dossiers::clocks(&state.store, b.from_us, b.to_us).await?;
     let mut counts: HashMap<i64, UnitCounts> = HashMap::new();
     // Per unit: fee-bearing procedures with dossiers, and with an online payment (3b B, C).
     let mut with_dossiers: HashMap<i64, BTreeSet<String>> = HashMap::new();
     let mut with_online_payment: HashMap<i64, BTreeSet<String>> = HashMap::new();
     for c in &clocks {
-        let class = classify(c, at_us)?;
+        let class = classify(c, b.at_us)?;
         let n = counts.entry(c.unit_id).or_default();
         n.received += 1;
         match class {
@@ -135,11 +194,6 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
             Class::Late => n.late += 1,
             Class::PendingWithin => n.pending_within += 1,
             Class::PendingOverdue => n.pending_overdue += 1,
-        }
-        if matches!(class, Class::PendingWithin | Class::PendingOverdue)
-            && let Some(officer) = c.assignee_id
-        {
-            *n.workload.entry(officer).or_default() += 1;
         }
         if full_online.contains(c.procedure_code.as_str()) {
             n.full_online_eligible += 1;
@@ -168,8 +222,37 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
             n.unsatisfied_or_overdue += 1;
         }
     }
+    let procedures = with_dossiers
+        .iter()
+        .map(|(unit, used)| {
+            let paid = with_online_payment.get(unit).map_or(0, |s| s.len());
+            (*unit, (used.len() as u64, paid as u64))
+        })
+        .collect();
+    lines(state, period, &b, counts, procedures).await
+}
+
+/// Each unit's line from its counts: the 766 inputs, score and rank.
+async fn lines(
+    state: &AppState,
+    period: &Period,
+    b: &Bounds,
+    mut counts: HashMap<i64, UnitCounts>,
+    procedures: HashMap<i64, (u64, u64)>,
+) -> Result<Vec<UnitLine>, DirectionError> {
+    let units: Vec<Unit> = dieuhanh_store::units::all_current(&state.store)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind.is_communal() || u.kind == dieuhanh_core::org::UnitKind::Department)
+        .collect();
+    let fees = dieuhanh_store::procedures::all(&state.store)
+        .await?
+        .iter()
+        .filter(|p| p.fee_vnd > 0)
+        .count() as u64;
     for (unit, total, on_time, satisfied) in
-        dieuhanh_store::citizen::pakn_counts(&state.store, from_us, to_us, &at_date(at_us)).await?
+        dieuhanh_store::citizen::pakn_counts(&state.store, b.from_us, b.to_us, &at_date(b.at_us))
+            .await?
     {
         let n = counts.entry(unit).or_default();
         n.pakn = total as u64;
@@ -183,9 +266,8 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
         .map(|u| {
             let n = counts.remove(&u.id).unwrap_or_default();
             let mut inputs = Inputs::new();
-            let fees = fee_bearing.len() as u64;
-            let paid_procedures = with_online_payment.get(&u.id).map_or(0, |s| s.len()) as u64;
-            let used_procedures = with_dossiers.get(&u.id).map_or(0, |s| s.len()) as u64;
+            let (used_procedures, paid_procedures) =
+                procedures.get(&u.id).copied().unwrap_or_default();
             let unsatisfied_or_overdue = n.unsatisfied_or_overdue.min(n.received);
             let platform = [
                 (
@@ -260,6 +342,7 @@ fn at_date(at_us: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A dossier's class at `at_us`: one ended later was still open then.
 fn classify(c: &Clock, at_us: i64) -> Result<Class, DirectionError> {
     dossier::classify_766(
         &Clocked {
@@ -268,26 +351,34 @@ fn classify(c: &Clock, at_us: i64) -> Result<Class, DirectionError> {
             appointment: c.appointment,
             supplements: &c.supplements,
             extension: c.extension.as_ref(),
-            finished_at_us: c.finished_at_us,
+            finished_at_us: c.finished_at_us.filter(|end| *end < at_us),
         },
         at_us,
     )
     .map_err(|e| DirectionError::Invalid(e.code()))
 }
 
-/// The city median of open dossiers per officer, and each unit's figure: units far above
-/// it are where staff should move.
-pub fn workload(lines: &[UnitLine]) -> (f64, Vec<(String, String, f64)>) {
+/// The city median of open dossiers per officer (now), and each unit's figure: units far
+/// above it are where staff should move.
+pub async fn workload(
+    state: &AppState,
+    lines: &[UnitLine],
+) -> Result<(f64, Vec<(String, String, f64)>), DirectionError> {
+    let mut officers: HashMap<i64, (u64, u64)> = HashMap::new();
+    for (unit, _, open) in dieuhanh_store::dossiers::open_per_assignee(&state.store).await? {
+        let e = officers.entry(unit).or_default();
+        e.0 += 1;
+        e.1 += count(open);
+    }
     let mut per_unit: Vec<(String, String, f64)> = lines
         .iter()
-        .filter(|l| !l.counts.workload.is_empty())
-        .map(|l| {
-            let open: u64 = l.counts.workload.values().sum();
-            (
+        .filter_map(|l| {
+            let (people, open) = officers.get(&l.unit_id)?;
+            Some((
                 l.unit_code.clone(),
                 l.unit_name.clone(),
-                open as f64 / l.counts.workload.len() as f64,
-            )
+                *open as f64 / *people as f64,
+            ))
         })
         .collect();
     let mut values: Vec<f64> = per_unit.iter().map(|x| x.2).collect();
@@ -298,5 +389,5 @@ pub fn workload(lines: &[UnitLine]) -> (f64, Vec<(String, String, f64)>) {
         n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     };
     per_unit.sort_by(|a, b| b.2.total_cmp(&a.2));
-    (median, per_unit)
+    Ok((median, per_unit))
 }

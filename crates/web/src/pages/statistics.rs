@@ -109,7 +109,7 @@ pub async fn list(
             city.pending_within += c.pending_within;
             city.pending_overdue += c.pending_overdue;
         }
-        let (median, per_unit) = statistics::workload(&lines);
+        let (median, per_unit) = statistics::workload(&state, &lines).await?;
         let heavy = per_unit
             .into_iter()
             .filter(|(_, _, v)| median > 0.0 && *v >= 2.0 * median)
