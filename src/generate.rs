@@ -2,7 +2,10 @@
 //! deterministic for a seed: the 168 real units and their departments, two officials per
 //! unit, the procedure catalogue, and dossiers at the city's real volume (PRODUCT.md "The
 //! scale we serve": about 5.5 million a year) with realistic arrivals and step histories,
-//! written in one transaction per day. Shows progress.
+//! written in one transaction per day; then, over the same span, citizen reports (about
+//! 5,750 a month), city directives with their tasks, the monthly report of every unit and
+//! obstacles raised to the departments (`dieuhanh_web::synthetic_work`). Shows progress
+//! (of the dossiers) and the rows written per table.
 
 use anyhow::Context;
 use dieuhanh_store::{Store, seed};
@@ -77,6 +80,8 @@ pub async fn run(
         started.elapsed().as_secs_f64()
     );
     let bar = crate::progress("dossiers");
+    // When the last day of dossiers was written: the other kinds come after.
+    let mut dossiers_done = Instant::now();
     bar.set_length(target);
     let written = dieuhanh_web::synthetic::generate(
         store,
@@ -87,15 +92,33 @@ pub async fn run(
             days,
             mean_per_unit_day: mean,
             suffix: "A00".into(),
+            work: true,
         },
-        |done, _| bar.set_position(done),
+        |done, _| {
+            bar.set_position(done);
+            dossiers_done = Instant::now();
+        },
     )
     .await?;
     bar.finish_and_clear();
+    let rest = dossiers_done.elapsed().as_secs_f64();
     let elapsed = started.elapsed().as_secs_f64();
     println!(
-        "{written} dossiers in {elapsed:.1} s ({:.0} per second).",
-        written as f64 / elapsed.max(1e-9)
+        "{written} dossiers and the other work in {elapsed:.1} s ({:.0} dossiers per second; \
+         citizen reports, directives and tasks, reports and obstacles in the last {rest:.1} s).",
+        written as f64 / (elapsed - rest).max(1e-9),
     );
+    for table in [
+        "work_items",
+        "work_item_events",
+        "dossiers",
+        "citizen_reports",
+        "directives",
+        "item_cooperators",
+        "report_obligations",
+        "obstacle_details",
+    ] {
+        println!("  {table:<20} {:>10}", store.count_rows(table).await?);
+    }
     Ok(())
 }

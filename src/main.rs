@@ -2,6 +2,7 @@
 //! (`serve`, `migrate`, `init`, `user`, `audit`, `backup`).
 
 mod bench;
+mod bench_city;
 mod calendar_cli;
 mod config;
 mod generate;
@@ -58,6 +59,9 @@ enum BenchCommand {
         /// Requests per scenario.
         #[arg(long, default_value_t = 2000)]
         iterations: usize,
+        /// Concurrent clients in the city scenarios (write path, lookup, Open311).
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
     },
     /// Build a deterministic city workload into a fresh database (`--db` or
     /// `--database-url`): the 168 units, officials, the procedure catalogue and dossiers
@@ -586,16 +590,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let keys = dieuhanh_web::security::keys::Keys::from_master(&config::master_key(&s)?);
             generate::run(&store, &keys, scale, seed).await?;
         }
-        Command::Bench(BenchCommand::Run { iterations }) => {
+        Command::Bench(BenchCommand::Run {
+            iterations,
+            clients,
+        }) => {
             init_logging(Some("text"));
             let database_url = cli
                 .global
                 .database_url
                 .clone()
                 .or_else(|| cli.global.db.as_deref().map(sqlite_url));
+            let s = settings(&cli.global, false, None)?;
             bench::run(bench::Options {
                 database_url,
                 iterations,
+                clients,
+                master_key: config::master_key(&s)?,
             })
             .await?;
         }

@@ -115,6 +115,14 @@ impl BoundaryIndex {
         self.shapes.iter().map(|s| s.code.as_str())
     }
 
+    /// The bounding box of a unit's boundary as (south, west, north, east) in degrees,
+    /// `None` if the unit has no boundary.
+    pub fn bounds(&self, code: &str) -> Option<(f64, f64, f64, f64)> {
+        let shape = self.shapes.iter().find(|s| s.code == code)?;
+        let r = shape.shape.bounding_rect()?;
+        Some((r.min().y, r.min().x, r.max().y, r.max().x))
+    }
+
     /// The code of the unit containing the point. A point on an edge shared by several
     /// units belongs to the one with the lowest code, so the answer is deterministic.
     pub fn locate(&self, at: Coordinate) -> Option<&str> {

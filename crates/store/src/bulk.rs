@@ -256,14 +256,21 @@ fn contribution(
         .map_err(|e| crate::StoreError::Corrupt(format!("dossier {}: {e}", h.new.code)))
 }
 
-/// After writing explicit ids on PostgreSQL, moves the identity sequence past them.
+/// The tables whose ids generated history writes explicitly (see [`crate::bulk_work`]).
+pub const EXPLICIT_ID_TABLES: [&str; 3] = ["work_items", "directives", "report_templates"];
+
+/// After writing explicit ids on PostgreSQL, moves each identity sequence past them, so
+/// the next record gets the next free id.
 pub async fn finish(store: &Store) -> Result<()> {
     if store.dialect() == Dialect::Postgres {
-        sqlx::query(
-            "SELECT setval(pg_get_serial_sequence('work_items', 'id'), (SELECT COALESCE(MAX(id), 1) FROM work_items))",
-        )
-        .execute(store.reader())
-        .await?;
+        for table in EXPLICIT_ID_TABLES {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(store.reader())
+                .await?;
+        }
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod audit;
 pub mod ballots;
 pub mod bulk;
+pub mod bulk_work;
 pub mod calendar;
 pub mod citizen;
 pub mod competence;
@@ -241,6 +242,14 @@ impl Store {
             "calendar_days",
             "dossiers",
             "work_items",
+            "work_item_events",
+            "citizen_reports",
+            "directives",
+            "item_cooperators",
+            "report_templates",
+            "report_obligations",
+            "report_targets",
+            "obstacle_details",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::NotFound);

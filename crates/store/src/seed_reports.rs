@@ -38,9 +38,12 @@ fn text(key: &str, label: &str) -> FieldSpec {
     }
 }
 
-const MONTHLY_TITLE: &str = "Báo cáo tình hình kinh tế - xã hội, cải cách hành chính hằng tháng";
+/// The title of the monthly report every communal unit owes the city.
+pub const MONTHLY_TITLE: &str =
+    "Báo cáo tình hình kinh tế - xã hội, cải cách hành chính hằng tháng";
 
-fn monthly_fields() -> Vec<FieldSpec> {
+/// The fields of the monthly report.
+pub fn monthly_fields() -> Vec<FieldSpec> {
     vec![
         number(
             "ho_so_tiep_nhan",

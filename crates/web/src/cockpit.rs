@@ -2,6 +2,9 @@
 //! Shared by the page and the API.
 
 use crate::direction::{DUE_SOON_WORKING_DAYS, DirectionError, today};
+
+/// The window of finished work behind the on-time rate (days).
+pub const DONE_WINDOW_DAYS: i64 = 90;
 use crate::state::AppState;
 use dieuhanh_core::policy::{self, Action, Principal, Scope};
 use dieuhanh_store::direction::UnitCounts;

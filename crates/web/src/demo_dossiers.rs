@@ -28,6 +28,8 @@ pub async fn seed(
         days: working_days(calendar, start, today),
         mean_per_unit_day: DEMO_MEAN,
         suffix: suffix.to_string(),
+        // The demo seeds its own tasks, reports, obstacles and citizen reports.
+        work: false,
     };
     generate(store, keys, calendar, &plan, |_, _| {}).await
 }

@@ -27,6 +27,7 @@ pub mod staffing;
 pub mod state;
 pub mod statistics;
 pub mod synthetic;
+pub mod synthetic_work;
 pub mod visits;
 
 use axum::Router;
@@ -865,6 +866,13 @@ pub fn routes() -> Vec<RouteInfo> {
 
 pub fn app(state: AppState) -> Router {
     let (router, _) = route_table().into_router();
+    stack(router, state)
+}
+
+/// The middleware every route runs behind (security headers, CSRF, request ids, time-out,
+/// panic catching, tracing). Public so a benchmark can measure a trivial handler behind
+/// exactly the same stack.
+pub fn stack(router: Router<AppState>, state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let mut router = router
         .fallback(middleware::not_found)

@@ -34,6 +34,16 @@ impl Rng {
         (self.0 >> 33) as f64 / (1u64 << 31) as f64
     }
 
+    /// A stream of its own for one record, drawn from this one. What happens to a
+    /// record depends on now (steps after it are not taken), so its draws must not shift
+    /// those of the records after it: the same seed then gives the same city whenever
+    /// it is generated.
+    pub fn fork(&mut self) -> Rng {
+        let high = (self.unit() * 4_294_967_296.0) as u64;
+        let low = (self.unit() * 4_294_967_296.0) as u64;
+        Rng::new(high << 32 | low)
+    }
+
     pub fn below(&mut self, n: usize) -> usize {
         ((self.unit() * n as f64) as usize).min(n.saturating_sub(1))
     }
@@ -232,7 +242,9 @@ impl<'a> Synth<'a> {
 
     /// One dossier received by `unit` on `day`, or `None` if it would arrive after now.
     pub fn dossier(&mut self, unit: &UnitProfile, day: Date) -> Option<Made<'a>> {
-        let pick = self.rng.unit();
+        let mut own = self.rng.fork();
+        let rng = &mut own;
+        let pick = rng.unit();
         let mut acc = 0.0;
         let code = MIX
             .iter()
@@ -242,7 +254,6 @@ impl<'a> Synth<'a> {
             })
             .map_or(MIX[0].0, |(c, _)| *c);
         let procedure = *self.procedures.get(code)?;
-        let rng = &mut self.rng;
         let minutes = 450 + (rng.unit() * 540.0) as i64;
         let received = local_us(day, minutes)?;
         if received >= self.now {
@@ -448,16 +459,22 @@ pub fn working_days(calendar: &Calendar, from: Date, to: Date) -> Vec<Date> {
 }
 
 /// What to generate: on which days, how many per unit and day on average (before each
-/// unit's busyness and the day's weight), and the agency suffix of the codes.
+/// unit's busyness and the day's weight), the agency suffix of the codes, and whether
+/// the other kinds of work come too.
 pub struct Plan {
     pub seed: u64,
     pub days: Vec<Date>,
     pub mean_per_unit_day: f64,
     pub suffix: String,
+    /// Also citizen reports, directives with their tasks, monthly reports and obstacles
+    /// over the same span ([`crate::synthetic_work`]), at the city's volumes: true for
+    /// `dieuhanh bench generate`, false for the demo, which seeds its own.
+    pub work: bool,
 }
 
 /// Generates dossiers for every communal unit over the plan's days, one bulk transaction
-/// per day, calling `progress(written, expected)` after each; returns how many.
+/// per day, calling `progress(written, expected)` after each (it counts dossiers only),
+/// then, if the plan asks, the other kinds of work; returns how many dossiers.
 pub async fn generate(
     store: &Store,
     keys: &Keys,
@@ -487,6 +504,9 @@ pub async fn generate(
         * plan.mean_per_unit_day) as u64;
     let mut next_id = dieuhanh_store::bulk::next_item_id(store).await?;
     let mut written = 0u64;
+    // Per unit and day: dossiers received, and those finished by their due date (the
+    // figures of the generated monthly reports).
+    let mut counts = crate::synthetic_work::DossierCounts::new();
     for day in &plan.days {
         let weight = day_weight(*day);
         let mut made = Vec::new();
@@ -501,6 +521,17 @@ pub async fn generate(
         if made.is_empty() {
             continue;
         }
+        if plan.work {
+            for m in &made {
+                let on_time = m
+                    .finished
+                    .and_then(dieuhanh_core::time::vn_date)
+                    .is_some_and(|d| d <= m.due);
+                let entry = counts.entry((m.unit_id, *day)).or_default();
+                entry.0 += 1;
+                entry.1 += u32::from(on_time);
+            }
+        }
         let historic: Vec<HistoricDossier<'_>> = made.iter().map(Made::historic).collect();
         let mut tx = store.begin().await?;
         dieuhanh_store::bulk::insert_dossiers(&mut tx, next_id, &historic).await?;
@@ -511,6 +542,10 @@ pub async fn generate(
         next_id += historic.len() as i64;
         written += historic.len() as u64;
         progress(written, expected.max(written));
+    }
+    if plan.work {
+        crate::synthetic_work::generate(store, calendar, plan, &units, &profiles, now, &counts)
+            .await?;
     }
     dieuhanh_store::bulk::finish(store).await?;
     Ok(written)

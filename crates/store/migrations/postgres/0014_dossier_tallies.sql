@@ -41,3 +41,5 @@ CREATE INDEX dossiers_open_overdue ON dossiers (open_overdue_from_us) WHERE open
 -- Open work by kind, unit and person (the cockpit's and workload's counts) without
 -- reading the closed history.
 CREATE INDEX work_items_open ON work_items (kind, unit_id, assignee_id, due_date) WHERE closed_on IS NULL;
+-- Work finished recently, by kind (the cockpit's on-time rate over a window).
+CREATE INDEX work_items_closed ON work_items (kind, closed_on, unit_id, due_date, state) WHERE closed_on IS NOT NULL;
