@@ -512,10 +512,16 @@ pub async fn by_item(store: &Store, item_id: i64) -> Result<PublicReport> {
 /// to resolution, calendar days), for medians.
 pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i64)>> {
     let rows = sqlx::query(
-        "SELECT c.unit_id, c.requested_at_us, w.closed_on FROM citizen_reports c JOIN work_items w ON w.id = c.item_id \
-         WHERE w.state = 'resolved' AND w.closed_on IS NOT NULL AND c.requested_at_us >= $1",
+        "SELECT c.unit_id, c.requested_at_us, w.closed_on FROM work_items w JOIN citizen_reports c ON c.item_id = w.id \
+         WHERE w.kind = 'citizen_report' AND w.closed_on >= $2 AND w.state = 'resolved' AND c.requested_at_us >= $1",
     )
     .bind(since_us)
+    // Resolved after it was made: the index of closed items by kind and date narrows it.
+    .bind(
+        dieuhanh_core::time::vn_date(since_us)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    )
     .fetch_all(store.reader())
     .await?;
     let mut out = Vec::with_capacity(rows.len());

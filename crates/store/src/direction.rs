@@ -614,41 +614,56 @@ pub struct UnitCounts {
     pub done_late: i64,
 }
 
-/// Counts per accountable unit: one grouped pass over the work-item index. Finished
-/// means closed other than by cancellation or withdrawal. `today` and
-/// `soon_until` are `YYYY-MM-DD` (ISO dates compare correctly as text).
+/// Counts per accountable unit, for the cockpit: open work (overdue, due soon) from the
+/// index of open items, and work finished since `closed_since` (on time or late; not
+/// cancelled or withdrawn) from the index by closing date, so neither reads the closed
+/// history of years. Dates are `YYYY-MM-DD` (ISO dates compare correctly as text).
 pub async fn unit_counts(
     store: &Store,
     kind: &str,
     today: &str,
     soon_until: &str,
+    closed_since: &str,
 ) -> Result<Vec<UnitCounts>> {
-    let rows = sqlx::query(
-        "SELECT unit_id, \
-           CAST(SUM(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS open, \
-           CAST(SUM(CASE WHEN closed_on IS NULL AND due_date < $1 THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
-           CAST(SUM(CASE WHEN closed_on IS NULL AND due_date >= $1 AND due_date <= $2 THEN 1 ELSE 0 END) AS BIGINT) AS due_soon, \
-           CAST(SUM(CASE WHEN closed_on IS NOT NULL AND state NOT IN ('cancelled', 'withdrawn') AND closed_on <= due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_on_time, \
-           CAST(SUM(CASE WHEN closed_on IS NOT NULL AND state NOT IN ('cancelled', 'withdrawn') AND closed_on > due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_late \
-         FROM work_items WHERE kind = $3 GROUP BY unit_id",
+    let open = sqlx::query(
+        "SELECT unit_id, CAST(COUNT(*) AS BIGINT) AS open, \
+           CAST(SUM(CASE WHEN due_date < $1 THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
+           CAST(SUM(CASE WHEN due_date >= $1 AND due_date <= $2 THEN 1 ELSE 0 END) AS BIGINT) AS due_soon \
+         FROM work_items WHERE kind = $3 AND closed_on IS NULL GROUP BY unit_id",
     )
     .bind(today)
     .bind(soon_until)
     .bind(kind)
     .fetch_all(store.reader())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(UnitCounts {
-                unit_id: r.try_get("unit_id")?,
-                open: r.try_get("open")?,
-                overdue: r.try_get("overdue")?,
-                due_soon: r.try_get("due_soon")?,
-                done_on_time: r.try_get("done_on_time")?,
-                done_late: r.try_get("done_late")?,
-            })
-        })
-        .collect()
+    let done = sqlx::query(
+        "SELECT unit_id, \
+           CAST(SUM(CASE WHEN closed_on <= due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_on_time, \
+           CAST(SUM(CASE WHEN closed_on > due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_late \
+         FROM work_items WHERE kind = $1 AND closed_on >= $2 AND state NOT IN ('cancelled', 'withdrawn') \
+         GROUP BY unit_id",
+    )
+    .bind(kind)
+    .bind(closed_since)
+    .fetch_all(store.reader())
+    .await?;
+    let mut counts: std::collections::BTreeMap<i64, UnitCounts> = Default::default();
+    for r in &open {
+        let unit_id: i64 = r.try_get("unit_id")?;
+        let c = counts.entry(unit_id).or_default();
+        c.unit_id = unit_id;
+        c.open = r.try_get("open")?;
+        c.overdue = r.try_get("overdue")?;
+        c.due_soon = r.try_get("due_soon")?;
+    }
+    for r in &done {
+        let unit_id: i64 = r.try_get("unit_id")?;
+        let c = counts.entry(unit_id).or_default();
+        c.unit_id = unit_id;
+        c.done_on_time = r.try_get("done_on_time")?;
+        c.done_late = r.try_get("done_late")?;
+    }
+    Ok(counts.into_values().collect())
 }
 
 /// A task not attached to a directive (e.g. a follow-up decided during a field visit).

@@ -95,6 +95,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0014_dossier_tallies.sql"),
         postgres: include_str!("../migrations/postgres/0014_dossier_tallies.sql"),
     },
+    Step {
+        version: 15,
+        description: "statistics indexes",
+        sqlite: include_str!("../migrations/sqlite/0015_statistics_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0015_statistics_indexes.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

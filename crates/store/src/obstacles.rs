@@ -228,7 +228,7 @@ pub async fn raised_counts(store: &Store, today: &str) -> Result<Vec<(i64, i64, 
         "SELECT issuer_unit_id, \
            CAST(SUM(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS open, \
            CAST(SUM(CASE WHEN closed_on IS NULL AND state = 'submitted' AND due_date < $1 THEN 1 ELSE 0 END) AS BIGINT) AS overdue \
-         FROM work_items WHERE kind = 'obstacle' GROUP BY issuer_unit_id",
+         FROM work_items WHERE kind = 'obstacle' AND closed_on IS NULL GROUP BY issuer_unit_id",
     )
     .bind(today)
     .fetch_all(store.reader())

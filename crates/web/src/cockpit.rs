@@ -105,11 +105,17 @@ pub async fn rows(
         .calendar()
         .add_working_days(today, DUE_SOON_WORKING_DAYS)
         .unwrap_or(today);
+    // Work finished in the last quarter: a leader's on-time rate is about now, not years.
+    let closed_since = today
+        .checked_sub(jiff::Span::new().days(DONE_WINDOW_DAYS))
+        .unwrap_or(today)
+        .to_string();
     let counts: HashMap<i64, UnitCounts> = dieuhanh_store::direction::unit_counts(
         &state.store,
         "task",
         &today.to_string(),
         &soon.to_string(),
+        &closed_since,
     )
     .await?
     .into_iter()
@@ -120,6 +126,7 @@ pub async fn rows(
         "report",
         &today.to_string(),
         &soon.to_string(),
+        &closed_since,
     )
     .await?
     .into_iter()
@@ -130,6 +137,7 @@ pub async fn rows(
         "citizen_report",
         &today.to_string(),
         &soon.to_string(),
+        &closed_since,
     )
     .await?
     .into_iter()
