@@ -738,6 +738,27 @@ async fn administrators_edit_export_and_import_the_catalogue() {
     assert!(p.documents[0].required && !p.documents[1].required);
     let (_, html) = app.get(&app.browser(), "/dich-vu-cong/1.004873").await;
     assert!(html.contains("15.000 đ (thử nghiệm)"));
+    // A dossier filed while the procedure is fully online stays counted so after the
+    // catalogue changes: the tallies move exactly what they added.
+    let (id, _) = counter_intake(&app, "Trần Văn Mức", "079201005555").await;
+    fields[10].1 = "partial".into();
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app
+        .post_form(&admin, "/admin/procedures", "/admin/procedures", &form)
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let (status, _) = act(&app, "benthanh.canbo", id, &[("action", "start")]).await;
+    assert_eq!(status, 200);
+    let (status, _) = act(
+        &app,
+        "benthanh.canbo",
+        id,
+        &[("action", "request_supplement"), ("note", "Thêm tờ khai")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    app.assert_statistics_tallied().await;
+    fields[10].1 = "full".into();
     // A bad term is refused and changes nothing.
     fields[4].1 = "0".into();
     let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -99,14 +99,14 @@ pub async fn insert_dossiers(
             q.execute(&mut **tx).await?;
         }
 
-        for (part, rows) in chunk.chunks(rows_per_statement(27)).enumerate() {
-            let part_base = base + (part * rows_per_statement(27)) as i64;
+        for (part, rows) in chunk.chunks(rows_per_statement(28)).enumerate() {
+            let part_base = base + (part * rows_per_statement(28)) as i64;
             let sql = format!(
                 "INSERT INTO dossiers (item_id, unit_id, code, procedure_code, channel, applicant_user_id, applicant_sealed, \
              identity_hash, submitted_at_us, received_at_us, term_value, term_unit, appointment_date, appointment_time, \
              finished_at_us, returned_at_us, stopped_at_us, outcome, result_note, fee_vnd, fee_status, fee_channel, \
-             paid_at_us, rating, rating_comment, rated_at_us, open_overdue_from_us) VALUES {}",
-                placeholders(rows.len(), 27)
+             paid_at_us, rating, rating_comment, rated_at_us, open_overdue_from_us, full_online) VALUES {}",
+                placeholders(rows.len(), 28)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (i, h) in rows.iter().enumerate() {
@@ -139,10 +139,11 @@ pub async fn insert_dossiers(
                     .bind("")
                     .bind((!h.rating.is_empty()).then_some(h.returned_at_us).flatten())
                     .bind(
-                        contributions[part * rows_per_statement(27) + i]
+                        contributions[part * rows_per_statement(28) + i]
                             .as_ref()
                             .and_then(|c| c.open_overdue_from_us),
-                    );
+                    )
+                    .bind(i64::from(full_online.contains(n.procedure_code)));
             }
             q.execute(&mut **tx).await?;
         }

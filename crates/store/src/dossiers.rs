@@ -200,8 +200,9 @@ pub async fn create(tx: &mut Tx, new: &NewDossier<'_>) -> Result<i64> {
     sqlx::query(
         "INSERT INTO dossiers (item_id, unit_id, code, procedure_code, channel, applicant_user_id, applicant_sealed, \
          identity_hash, submitted_at_us, received_at_us, term_value, term_unit, appointment_date, appointment_time, \
-         outcome, result_note, fee_vnd, fee_status, fee_channel, rating, rating_comment) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, '', '', $15, $16, '', '', '')",
+         outcome, result_note, fee_vnd, fee_status, fee_channel, rating, rating_comment, full_online) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, '', '', $15, $16, '', '', '', \
+         (SELECT CASE WHEN online_level = 'full' THEN 1 ELSE 0 END FROM procedures WHERE code = $4))",
     )
     .bind(item_id)
     .bind(new.unit_id)
@@ -578,6 +579,8 @@ pub struct Clock {
     pub fee_vnd: i64,
     pub fee_channel: String,
     pub rating: String,
+    /// Its procedure was offered fully online when it was filed.
+    pub full_online: bool,
 }
 
 /// Every received dossier of the period [`from_us`, `to_us`) — received in it, or received
@@ -587,7 +590,7 @@ pub async fn clocks(store: &Store, from_us: i64, to_us: i64) -> Result<Vec<Clock
     let rows = sqlx::query(
         "SELECT d.item_id, d.unit_id, d.procedure_code, d.channel, w.assignee_id, d.received_at_us, d.term_value, d.term_unit, \
          d.appointment_date, d.appointment_time, COALESCE(d.finished_at_us, d.returned_at_us, d.stopped_at_us) AS end_us, \
-         d.fee_vnd, d.fee_channel, d.rating \
+         d.fee_vnd, d.fee_channel, d.rating, d.full_online \
          FROM dossiers d JOIN work_items w ON w.id = d.item_id \
          WHERE d.received_at_us IS NOT NULL AND d.received_at_us < $2 \
          AND (d.received_at_us >= $1 OR COALESCE(d.finished_at_us, d.returned_at_us, d.stopped_at_us, $2) >= $1)",
@@ -645,6 +648,7 @@ pub async fn clocks(store: &Store, from_us: i64, to_us: i64) -> Result<Vec<Clock
                 fee_vnd: r.try_get("fee_vnd")?,
                 fee_channel: r.try_get("fee_channel")?,
                 rating: r.try_get("rating")?,
+                full_online: crate::flag(r.try_get("full_online")?),
             })
         })
         .collect()

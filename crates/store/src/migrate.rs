@@ -101,6 +101,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0015_statistics_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0015_statistics_indexes.sql"),
     },
+    Step {
+        version: 16,
+        description: "dossier full online",
+        sqlite: include_str!("../migrations/sqlite/0016_dossier_full_online.sql"),
+        postgres: include_str!("../migrations/postgres/0016_dossier_full_online.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

@@ -62,9 +62,8 @@ async fn records(conn: &mut sqlx::AnyConnection, from_id: i64, to_id: i64) -> Re
     let rows = sqlx::query(
         "SELECT d.item_id, d.unit_id, d.procedure_code, d.channel, d.received_at_us, d.term_value, d.term_unit, \
          d.appointment_date, d.appointment_time, COALESCE(d.finished_at_us, d.returned_at_us, d.stopped_at_us) AS end_us, \
-         d.fee_vnd, d.fee_channel, d.rating, p.online_level \
-         FROM dossiers d JOIN procedures p ON p.code = d.procedure_code \
-         WHERE d.item_id >= $1 AND d.item_id < $2 ORDER BY d.item_id",
+         d.fee_vnd, d.fee_channel, d.rating, d.full_online \
+         FROM dossiers d WHERE d.item_id >= $1 AND d.item_id < $2 ORDER BY d.item_id",
     )
     .bind(from_id)
     .bind(to_id)
@@ -107,7 +106,6 @@ async fn records(conn: &mut sqlx::AnyConnection, from_id: i64, to_id: i64) -> Re
             let fee_vnd: i64 = r.try_get("fee_vnd")?;
             let fee_channel: String = r.try_get("fee_channel")?;
             let rating: String = r.try_get("rating")?;
-            let online_level: String = r.try_get("online_level")?;
             Ok(Record {
                 item_id,
                 unit_id: r.try_get("unit_id")?,
@@ -125,15 +123,25 @@ async fn records(conn: &mut sqlx::AnyConnection, from_id: i64, to_id: i64) -> Re
                 fee_bearing: fee_vnd > 0,
                 paid_online: fee_channel == "online",
                 rated_unsatisfied: rating == "unsatisfied",
-                full_online: online_level == "full",
+                full_online: crate::flag(r.try_get("full_online")?),
             })
         })
         .collect()
 }
 
-/// A dossier's contribution now (`None` before it is received). Read it before a change,
-/// then [`settle`] after.
+/// A dossier's contribution now (`None` before it is received), with its row locked until
+/// the transaction ends, so a concurrent change (a payment while the result is approved)
+/// waits instead of settling from the same "before". Read it before a change, then
+/// [`settle`] after.
 pub async fn contribution(tx: &mut Tx, item_id: i64) -> Result<Option<Contribution>> {
+    sqlx::query("UPDATE dossiers SET unit_id = unit_id WHERE item_id = $1")
+        .bind(item_id)
+        .execute(&mut **tx)
+        .await?;
+    current(tx, item_id).await
+}
+
+async fn current(tx: &mut Tx, item_id: i64) -> Result<Option<Contribution>> {
     match records(tx, item_id, item_id + 1).await?.first() {
         Some(r) => r.contribution(),
         None => Ok(None),
@@ -142,7 +150,7 @@ pub async fn contribution(tx: &mut Tx, item_id: i64) -> Result<Option<Contributi
 
 /// Moves the dossier's contribution from `before` to what it is now.
 pub async fn settle(tx: &mut Tx, item_id: i64, before: Option<Contribution>) -> Result<()> {
-    let after = contribution(tx, item_id).await?;
+    let after = current(tx, item_id).await?;
     write(tx, &Delta::between(before.as_ref(), after.as_ref())).await?;
     let open_before = before.as_ref().and_then(|c| c.open_overdue_from_us);
     let open_after = after.as_ref().and_then(|c| c.open_overdue_from_us);

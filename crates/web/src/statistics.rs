@@ -173,12 +173,6 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
 /// Payments and ratings count as they stand now; everything else as at the period's end.
 pub async fn recount(state: &AppState, period: &Period) -> Result<Vec<UnitLine>, DirectionError> {
     let b = Bounds::of(period)?;
-    let procedures = dieuhanh_store::procedures::all(&state.store).await?;
-    let full_online: BTreeSet<&str> = procedures
-        .iter()
-        .filter(|p| p.online_level == "full")
-        .map(|p| p.code.as_str())
-        .collect();
     let clocks = dieuhanh_store::dossiers::clocks(&state.store, b.from_us, b.to_us).await?;
     let mut counts: HashMap<i64, UnitCounts> = HashMap::new();
     // Per unit: fee-bearing procedures with dossiers, and with an online payment (3b B, C).
@@ -195,7 +189,7 @@ pub async fn recount(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
             Class::PendingWithin => n.pending_within += 1,
             Class::PendingOverdue => n.pending_overdue += 1,
         }
-        if full_online.contains(c.procedure_code.as_str()) {
+        if c.full_online {
             n.full_online_eligible += 1;
             if c.channel == "online" {
                 n.full_online_filed += 1;
