@@ -188,7 +188,27 @@ pub async fn run(store: &Store, state: AppState, load: &Load) -> anyhow::Result<
     Ok(())
 }
 
-/// Logs in the one-stop officers of the first `n` communal units.
+/// An API token for a demo account.
+async fn login(client: &reqwest::Client, base: &str, username: &str) -> anyhow::Result<String> {
+    let body =
+        serde_json::json!({"username": username, "password": dieuhanh_store::seed::DEMO_PASSWORD});
+    let r = expect_ok(
+        client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&body)
+            .send()
+            .await?,
+        "login",
+    )
+    .await?;
+    let v: serde_json::Value = r.json().await?;
+    Ok(v["token"]
+        .as_str()
+        .context("login gave no token")?
+        .to_string())
+}
+
+/// Logs in the one-stop officers of the first `n` communal units: (unit, token).
 async fn officers(
     store: &Store,
     client: &reqwest::Client,
@@ -196,7 +216,7 @@ async fn officers(
     n: usize,
 ) -> anyhow::Result<Vec<(i64, String)>> {
     let rows = sqlx::query(
-        "SELECT u.id, u.username FROM users u JOIN units n ON n.id = u.unit_id \
+        "SELECT u.unit_id, u.username FROM users u JOIN units n ON n.id = u.unit_id \
          WHERE u.username LIKE '%.canbo' AND n.kind IN ('ward', 'commune', 'special_zone') ORDER BY u.id LIMIT $1",
     )
     .bind(n as i64)
@@ -205,27 +225,7 @@ async fn officers(
     let mut out = Vec::new();
     for r in rows {
         let username: String = r.try_get("username")?;
-        let body = serde_json::json!({"username": username, "password": dieuhanh_store::seed::DEMO_PASSWORD});
-        let r = expect_ok(
-            client
-                .post(format!("{base}/api/v1/auth/login"))
-                .json(&body)
-                .send()
-                .await?,
-            "login",
-        )
-        .await?;
-        let v: serde_json::Value = r.json().await?;
-        let token = v["token"]
-            .as_str()
-            .context("login gave no token")?
-            .to_string();
-        let unit: i64 = sqlx::query("SELECT unit_id FROM users WHERE username = $1")
-            .bind(&username)
-            .fetch_one(store.reader())
-            .await?
-            .try_get("unit_id")?;
-        out.push((unit, token));
+        out.push((r.try_get("unit_id")?, login(client, base, &username).await?));
     }
     anyhow::ensure!(!out.is_empty(), "no officers to log in");
     Ok(out)
@@ -426,19 +426,7 @@ async fn cockpit(
     base: &str,
     load: &Load,
 ) -> anyhow::Result<Line> {
-    let body =
-        serde_json::json!({"username": "lanhdao", "password": dieuhanh_store::seed::DEMO_PASSWORD});
-    let r = expect_ok(
-        client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&body)
-            .send()
-            .await?,
-        "leader login",
-    )
-    .await?;
-    let v: serde_json::Value = r.json().await?;
-    let token = v["token"].as_str().context("no token")?.to_string();
+    let token = login(client, base, "lanhdao").await?;
     let rounds = (load.requests / 20).clamp(5, 200);
     let mut samples = Vec::new();
     let started = Instant::now();

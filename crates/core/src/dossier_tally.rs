@@ -32,17 +32,6 @@ impl Standing {
             Standing::Open => "open",
         }
     }
-
-    pub fn parse(text: &str) -> Option<Standing> {
-        [
-            Standing::Early,
-            Standing::OnTime,
-            Standing::Late,
-            Standing::Open,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-    }
 }
 
 /// The group a dossier is counted in.

@@ -278,14 +278,19 @@ pub async fn rebuild(store: &Store) -> Result<u64> {
 /// Builds the tallies of a database that has dossiers but none yet (one written before
 /// the tallies existed).
 pub async fn ensure(store: &Store) -> Result<()> {
-    let missing = sqlx::query(
-        "SELECT 1 FROM dossiers WHERE received_at_us IS NOT NULL \
-         AND NOT EXISTS (SELECT 1 FROM dossier_tallies) LIMIT 1",
-    )
-    .fetch_optional(store.reader())
-    .await?
-    .is_some();
-    if missing {
+    // Two probes that stop at their first row, so a start-up never scans the dossiers.
+    let tallied = sqlx::query("SELECT 1 FROM dossier_tallies LIMIT 1")
+        .fetch_optional(store.reader())
+        .await?
+        .is_some();
+    if tallied {
+        return Ok(());
+    }
+    let received = sqlx::query("SELECT 1 FROM dossiers WHERE received_at_us IS NOT NULL LIMIT 1")
+        .fetch_optional(store.reader())
+        .await?
+        .is_some();
+    if received {
         rebuild(store).await?;
     }
     Ok(())
