@@ -319,6 +319,9 @@ async fn a_generated_fortnight_is_whole_and_the_product_carries_on() {
     app.assert_statistics_tallied().await;
     // Rebuilding the tallies from the dossiers finds what the writes kept.
     dieuhanh_store::tallies::rebuild(&app.store).await.unwrap();
+    dieuhanh_store::citizen_tallies::rebuild(&app.store)
+        .await
+        .unwrap();
     app.assert_statistics_tallied().await;
 
     // The cockpit counts the generated work; a new directive and a new citizen report

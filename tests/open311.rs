@@ -355,6 +355,38 @@ async fn a_request_is_posted_routed_and_followed_without_personal_data() {
         )
         .await;
     assert_eq!(status, 404);
+
+    // The PAKN figures (766 items 5.1, 5.2) read from the tallies follow the report through
+    // its answer, a reopening and a second answer.
+    app.assert_statistics_tallied().await;
+    let (status, b) = app
+        .api_post(
+            &ward,
+            &format!("/api/v1/citizen-reports/{item}/actions"),
+            act("reopen", "Người dân phản ánh vẫn còn xà bần"),
+        )
+        .await;
+    assert_eq!(status, 200, "{b}");
+    app.assert_statistics_tallied().await;
+    let (status, _) = app
+        .api_post(
+            &ward,
+            &format!("/api/v1/citizen-reports/{item}/actions"),
+            act("resolve", "Đã thu gom hết"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    app.assert_statistics_tallied().await;
+    let period = dieuhanh_web::statistics::requested_period(None).unwrap();
+    let lines = dieuhanh_web::statistics::compute(&app.state, &period)
+        .await
+        .unwrap();
+    let sum = |f: fn(&dieuhanh_web::statistics::UnitCounts) -> u64| {
+        lines.iter().map(|l| f(&l.counts)).sum::<u64>()
+    };
+    assert_eq!(sum(|c| c.pakn), 1, "one report this quarter");
+    assert_eq!(sum(|c| c.pakn_on_time), 1, "answered within its term");
+    assert_eq!(sum(|c| c.pakn_satisfied), 0, "but reopened once");
 }
 
 #[tokio::test]

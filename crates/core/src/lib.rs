@@ -4,6 +4,7 @@
 pub mod assignment;
 pub mod audit;
 pub mod calendar;
+pub mod citizen_tally;
 pub mod competence;
 pub mod dossier;
 pub mod dossier_tally;

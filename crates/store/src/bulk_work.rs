@@ -188,6 +188,26 @@ pub async fn insert_citizen_reports(tx: &mut Tx, reports: &[CitizenReport]) -> R
         }
         q.execute(&mut **tx).await?;
     }
+    let mut delta = dieuhanh_core::citizen_tally::Delta::default();
+    for r in reports {
+        let i = &r.item;
+        let (Ok(due_date), Some(Ok(closed_on))) =
+            (i.due_date.parse(), i.closed_on.as_deref().map(str::parse))
+        else {
+            continue;
+        };
+        let facts = dieuhanh_core::citizen_tally::Facts {
+            unit_id: i.unit_id,
+            requested_at_us: r.requested_at_us,
+            due_date,
+            closed_on: Some(closed_on),
+            reopened: i.events.iter().any(|e| e.action == "reopen"),
+        };
+        if let Some(k) = dieuhanh_core::citizen_tally::contribution(&facts) {
+            delta.add(&k, 1);
+        }
+    }
+    crate::citizen_tallies::write(tx, &delta).await?;
     Ok(())
 }
 

@@ -508,13 +508,25 @@ pub async fn by_item(store: &Store, item_id: i64) -> Result<PublicReport> {
     report_row(&row)
 }
 
-/// Per unit, the days each citizen report resolved since `since_us` took (from receipt
-/// to resolution, calendar days), for medians.
-pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i64)>> {
-    let rows = sqlx::query(
-        "SELECT c.unit_id, c.requested_at_us, w.closed_on FROM work_items w JOIN citizen_reports c ON c.item_id = w.id \
-         WHERE w.kind = 'citizen_report' AND w.closed_on >= $2 AND w.state = 'resolved' AND c.requested_at_us >= $1",
-    )
+/// Per unit, how many citizen reports resolved since `since_us` took how many days (from
+/// receipt to resolution, calendar days in Vietnam time, which is UTC+7 all year): rows of
+/// (unit, days, reports), for medians. Counted in the database, so the rows that come back
+/// are a histogram, not one per report.
+pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i64, i64)>> {
+    let days = match store.dialect() {
+        crate::Dialect::Sqlite => {
+            "CAST(julianday(w.closed_on) - julianday(date(c.requested_at_us / 1000000 + 25200, 'unixepoch')) AS BIGINT)"
+        }
+        crate::Dialect::Postgres => {
+            "CAST(CAST(w.closed_on AS DATE) - CAST(to_timestamp(c.requested_at_us / 1000000 + 25200) AT TIME ZONE 'UTC' AS DATE) AS BIGINT)"
+        }
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT c.unit_id, {days} AS days, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM work_items w JOIN citizen_reports c ON c.item_id = w.id \
+         WHERE w.kind = 'citizen_report' AND w.closed_on >= $2 AND w.state = 'resolved' AND c.requested_at_us >= $1 \
+         GROUP BY 1, 2"
+    )))
     .bind(since_us)
     // Resolved after it was made: the index of closed items by kind and date narrows it.
     .bind(
@@ -524,20 +536,12 @@ pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i
     )
     .fetch_all(store.reader())
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let at: i64 = r.try_get("requested_at_us")?;
-        let closed: String = r.try_get("closed_on")?;
-        let (Some(received), Ok(closed)) = (
-            dieuhanh_core::time::vn_date(at),
-            closed.parse::<jiff::civil::Date>(),
-        ) else {
-            continue;
-        };
-        let days = (closed - received).get_days() as i64;
-        out.push((r.try_get("unit_id")?, days.max(0)));
-    }
-    Ok(out)
+    rows.iter()
+        .map(|r| {
+            let days: i64 = r.try_get("days")?;
+            Ok((r.try_get("unit_id")?, days.max(0), r.try_get("n")?))
+        })
+        .collect()
 }
 
 /// The answers given to a service's attributes.

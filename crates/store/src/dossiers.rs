@@ -259,6 +259,33 @@ pub async fn by_code(store: &Store, code: &str) -> Result<Dossier> {
     row(&r)
 }
 
+/// A dossier by its code with the (action, instant) of each step, in one statement: the
+/// public lookup is the busiest read, and each statement is a round trip to the driver.
+pub async fn by_code_with_steps(
+    store: &Store,
+    code: &str,
+) -> Result<(Dossier, Vec<(String, i64)>)> {
+    let sql = format!(
+        "SELECT {COLUMNS}, e.action AS step_action, e.at_us AS step_at_us FROM {FROM} \
+         LEFT JOIN work_item_events e ON e.item_id = d.item_id WHERE d.code = $1 ORDER BY e.seq"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(code)
+        .fetch_all(store.reader())
+        .await?;
+    let first = rows.first().ok_or(StoreError::NotFound)?;
+    let dossier = row(first)?;
+    let mut steps = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let action: Option<String> = r.try_get("step_action")?;
+        let at_us: Option<i64> = r.try_get("step_at_us")?;
+        if let (Some(action), Some(at_us)) = (action, at_us) {
+            steps.push((action, at_us));
+        }
+    }
+    Ok((dossier, steps))
+}
+
 /// Which dossiers a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct DossierQuery {

@@ -12,6 +12,7 @@ pub mod bulk;
 pub mod bulk_work;
 pub mod calendar;
 pub mod citizen;
+pub mod citizen_tallies;
 pub mod competence;
 pub mod direction;
 pub mod dossiers;
@@ -167,6 +168,7 @@ impl Store {
         migrate::migrator(self.dialect).run(&self.write).await?;
         // Tallies are derived data: a database written before they existed gets them.
         tallies::ensure(self).await?;
+        citizen_tallies::ensure(self).await?;
         Ok(())
     }
 
@@ -197,6 +199,10 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(30))
+        // A local file does not drop connections, and the pool already tests each one when
+        // it is released; a test before every acquire would cost one more round trip to the
+        // connection's worker thread on every statement.
+        .test_before_acquire(false)
         .after_connect(|conn: &mut AnyConnection, _meta| {
             Box::pin(async move {
                 // WAL for concurrent readers; synchronous=FULL so that a commit

@@ -107,6 +107,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0016_dossier_full_online.sql"),
         postgres: include_str!("../migrations/postgres/0016_dossier_full_online.sql"),
     },
+    Step {
+        version: 17,
+        description: "citizen report tallies",
+        sqlite: include_str!("../migrations/sqlite/0017_citizen_report_tallies.sql"),
+        postgres: include_str!("../migrations/postgres/0017_citizen_report_tallies.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

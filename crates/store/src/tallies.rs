@@ -321,9 +321,12 @@ pub async fn cohort(
            CAST(SUM(full_online_filed) AS BIGINT) AS full_online_filed, \
            CAST(SUM(fee_bearing) AS BIGINT) AS fee_bearing, CAST(SUM(paid_online) AS BIGINT) AS paid_online, \
            CAST(SUM(rated_unsatisfied) AS BIGINT) AS rated_unsatisfied \
-         FROM ({} UNION ALL {}) t GROUP BY unit_id, standing_at_end",
+         FROM ({} UNION ALL {} UNION ALL {}) t GROUP BY unit_id, standing_at_end",
         part("received_month >= $1 AND received_month <= $2"),
-        part("received_month < $1 AND (ended_month = '' OR ended_month >= $1)"),
+        // Received before and not ended before the period: two ranges of the index by
+        // ended month, so the older history is never read.
+        part("ended_month = '' AND received_month < $1"),
+        part("ended_month >= $1 AND received_month < $1"),
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(first)
@@ -379,7 +382,10 @@ pub async fn procedures(store: &Store, first: &str, last: &str) -> Result<Vec<(i
                WHERE received_month >= $1 AND received_month <= $2 \
              UNION ALL \
              SELECT unit_id, procedure_code, dossiers, paid_online FROM dossier_procedure_tallies \
-               WHERE received_month < $1 AND (ended_month = '' OR ended_month >= $1)) p \
+               WHERE ended_month = '' AND received_month < $1 \
+             UNION ALL \
+             SELECT unit_id, procedure_code, dossiers, paid_online FROM dossier_procedure_tallies \
+               WHERE ended_month >= $1 AND received_month < $1) p \
            GROUP BY unit_id, procedure_code) t \
          WHERE n > 0 GROUP BY unit_id";
     let rows = sqlx::query(sql)

@@ -88,6 +88,22 @@ fn rate(on_time: i64, late: i64) -> Option<i64> {
     (done > 0).then(|| (on_time * 100 + done / 2) / done)
 }
 
+/// The median of values given as (value, how many), taking the upper one of an even
+/// count: the value at position n / 2 of the sorted list.
+fn median_of_histogram(histogram: &[(i64, i64)]) -> Option<i64> {
+    let mut sorted = histogram.to_vec();
+    sorted.sort_unstable();
+    let total: i64 = sorted.iter().map(|(_, n)| n).sum();
+    let mut seen = 0;
+    for (value, n) in sorted {
+        seen += n;
+        if seen > total / 2 {
+            return Some(value);
+        }
+    }
+    None
+}
+
 /// Only leaders with the whole city in scope see the cockpit.
 pub fn require(principal: &Principal) -> Result<(), DirectionError> {
     match policy::scope(principal, Action::ViewWork) {
@@ -143,16 +159,12 @@ pub async fn rows(
     .into_iter()
     .map(|c| (c.unit_id, c))
     .collect();
-    let mut durations: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut durations: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
     let since = dieuhanh_core::time::now_us() - 90 * 86_400_000_000;
-    for (unit, days) in dieuhanh_store::citizen::resolution_days(&state.store, since).await? {
-        durations.entry(unit).or_default().push(days);
+    for (unit, days, n) in dieuhanh_store::citizen::resolution_days(&state.store, since).await? {
+        durations.entry(unit).or_default().push((days, n));
     }
-    let median = |unit: i64| {
-        let mut d = durations.get(&unit)?.clone();
-        d.sort_unstable();
-        Some(d[d.len() / 2])
-    };
+    let median = |unit: i64| median_of_histogram(durations.get(&unit)?);
     let mut staffing: HashMap<i64, i64> = HashMap::new();
     for (_, unit, _, _) in crate::staffing::gaps(state).await? {
         *staffing.entry(unit).or_default() += 1;
@@ -302,4 +314,21 @@ pub async fn rows(
         },
     };
     Ok((rows, totals, units))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median_of_histogram;
+
+    #[test]
+    fn the_median_of_a_histogram_is_the_middle_value_of_the_list_it_stands_for() {
+        assert_eq!(median_of_histogram(&[]), None);
+        assert_eq!(median_of_histogram(&[(4, 1)]), Some(4));
+        // 1, 2, 2, 9 -> the value at position 2 of the sorted list.
+        assert_eq!(median_of_histogram(&[(9, 1), (2, 2), (1, 1)]), Some(2));
+        // 1, 1, 1, 5, 7 -> 1.
+        assert_eq!(median_of_histogram(&[(5, 1), (1, 3), (7, 1)]), Some(1));
+        // 3, 8 -> 8 (the upper of two).
+        assert_eq!(median_of_histogram(&[(3, 1), (8, 1)]), Some(8));
+    }
 }

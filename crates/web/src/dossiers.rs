@@ -594,8 +594,7 @@ pub async fn lookup(
     code: &str,
 ) -> Result<(PublicDossier, Dossier), DirectionError> {
     let code = dossier::parse_code(code).map_err(|_| DirectionError::Invalid("invalid_code"))?;
-    let d = dossiers::by_code(&state.store, &code).await?;
-    let events = dieuhanh_store::direction::events(&state.store, d.item_id).await?;
+    let (d, steps) = dossiers::by_code_with_steps(&state.store, &code).await?;
     let public = PublicDossier {
         code: d.code.clone(),
         procedure_code: d.procedure_code.clone(),
@@ -611,7 +610,7 @@ pub async fn lookup(
         fee_vnd: d.fee_vnd,
         fee_status: d.fee_status.clone(),
         rated: !d.rating.is_empty(),
-        steps: events.iter().map(|e| (e.action.clone(), e.at_us)).collect(),
+        steps,
     };
     Ok((public, d))
 }

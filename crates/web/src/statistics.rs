@@ -6,13 +6,14 @@
 
 use crate::direction::DirectionError;
 use crate::state::AppState;
+use dieuhanh_core::citizen_tally::PaknCounts;
 use dieuhanh_core::dossier::{self, Class, Clocked};
 use dieuhanh_core::index766::{self, Counts, Inputs, PaymentCounts, Score};
 use dieuhanh_core::reporting::{Frequency, Period, PeriodSystem};
 use dieuhanh_store::dossiers::Clock;
 use dieuhanh_store::units::Unit;
 use jiff::civil::Date;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Reads a period key: `2026-M11`, `2026-Q3` or `2026-Y` (calendar periods, §4.5).
 pub fn parse_period(key: &str) -> Option<Period> {
@@ -165,7 +166,15 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
     {
         procedures.insert(unit, (count(used), count(paid)));
     }
-    lines(state, period, &b, counts, procedures).await
+    let pakn = dieuhanh_store::citizen_tallies::pakn_counts(
+        store,
+        &b.first_month,
+        &b.last_month,
+        (b.from_us, b.to_us),
+        &at_date(b.at_us),
+    )
+    .await?;
+    lines(state, period, counts, procedures, pakn).await
 }
 
 /// The same statistics by classifying every dossier of the period, as the tallies were
@@ -223,16 +232,30 @@ pub async fn recount(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
             (*unit, (used.len() as u64, paid as u64))
         })
         .collect();
-    lines(state, period, &b, counts, procedures).await
+    let mut pakn: BTreeMap<i64, PaknCounts> = BTreeMap::new();
+    for (unit, total, on_time, satisfied) in
+        dieuhanh_store::citizen::pakn_counts(&state.store, b.from_us, b.to_us, &at_date(b.at_us))
+            .await?
+    {
+        pakn.insert(
+            unit,
+            PaknCounts {
+                total,
+                on_time,
+                satisfied,
+            },
+        );
+    }
+    lines(state, period, counts, procedures, pakn).await
 }
 
 /// Each unit's line from its counts: the 766 inputs, score and rank.
 async fn lines(
     state: &AppState,
     period: &Period,
-    b: &Bounds,
     mut counts: HashMap<i64, UnitCounts>,
     procedures: HashMap<i64, (u64, u64)>,
+    pakn: BTreeMap<i64, PaknCounts>,
 ) -> Result<Vec<UnitLine>, DirectionError> {
     let units: Vec<Unit> = dieuhanh_store::units::all_current(&state.store)
         .await?
@@ -244,14 +267,11 @@ async fn lines(
         .iter()
         .filter(|p| p.fee_vnd > 0)
         .count() as u64;
-    for (unit, total, on_time, satisfied) in
-        dieuhanh_store::citizen::pakn_counts(&state.store, b.from_us, b.to_us, &at_date(b.at_us))
-            .await?
-    {
+    for (unit, p) in pakn {
         let n = counts.entry(unit).or_default();
-        n.pakn = total as u64;
-        n.pakn_on_time = on_time as u64;
-        n.pakn_satisfied = satisfied as u64;
+        n.pakn = count(p.total);
+        n.pakn_on_time = count(p.on_time);
+        n.pakn_satisfied = count(p.satisfied);
     }
     let entered = dieuhanh_store::dossiers::entered_766(&state.store, &period.key()).await?;
     let config = index766::Config::default();
