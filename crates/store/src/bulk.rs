@@ -56,20 +56,10 @@ pub async fn insert_dossiers(
     first_id: i64,
     batch: &[HistoricDossier<'_>],
 ) -> Result<()> {
-    let full_online: std::collections::HashSet<String> =
-        sqlx::query("SELECT code FROM procedures WHERE online_level = 'full'")
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("code"))
-            .collect::<std::result::Result<_, _>>()?;
     let mut delta = Delta::default();
     for (chunk_index, chunk) in batch.chunks(BATCH).enumerate() {
         let base = first_id + (chunk_index * BATCH) as i64;
-        let contributions = chunk
-            .iter()
-            .map(|h| contribution(h, &full_online))
-            .collect::<Result<Vec<_>>>()?;
+        let contributions = chunk.iter().map(contribution).collect::<Result<Vec<_>>>()?;
         for c in contributions.iter().flatten() {
             delta.add(c, 1);
         }
@@ -143,7 +133,7 @@ pub async fn insert_dossiers(
                             .as_ref()
                             .and_then(|c| c.open_overdue_from_us),
                     )
-                    .bind(i64::from(full_online.contains(n.procedure_code)));
+                    .bind(i64::from(n.full_online));
             }
             q.execute(&mut **tx).await?;
         }
@@ -228,10 +218,7 @@ pub async fn insert_dossiers(
 }
 
 /// What a historic dossier adds to the tallies (`None` if never received).
-fn contribution(
-    h: &HistoricDossier<'_>,
-    full_online: &std::collections::HashSet<String>,
-) -> Result<Option<Contribution>> {
+fn contribution(h: &HistoricDossier<'_>) -> Result<Option<Contribution>> {
     let Some(received_at_us) = h.new.received_at_us else {
         return Ok(None);
     };
@@ -246,7 +233,7 @@ fn contribution(
             extension: h.extension.as_ref(),
             finished_at_us: h.finished_at_us.or(h.returned_at_us).or(h.stopped_at_us),
         },
-        full_online: full_online.contains(h.new.procedure_code),
+        full_online: h.new.full_online,
         filed_online: h.new.channel == "online",
         fee_bearing: h.new.fee_vnd > 0,
         paid_online: h.fee_channel == "online",

@@ -168,6 +168,8 @@ pub struct NewDossier<'a> {
     pub fee_vnd: i64,
     /// The officer who received it, or the applicant who filed it.
     pub created_by: Option<i64>,
+    /// The procedure was offered fully online when the dossier was filed (766: 3a).
+    pub full_online: bool,
 }
 
 fn time_text(a: &Appointment) -> Option<String> {
@@ -176,6 +178,9 @@ fn time_text(a: &Appointment) -> Option<String> {
 
 /// Records a dossier and its work item (`submitted` online, `received` at the counter).
 pub async fn create(tx: &mut Tx, new: &NewDossier<'_>) -> Result<i64> {
+    // What it adds to the tallies is known from what is filed: nothing to read back inside
+    // the write transaction, which every writer waits for.
+    let contribution = crate::tallies::of_new(new)?;
     let state = if new.received_at_us.is_some() {
         "received"
     } else {
@@ -200,9 +205,9 @@ pub async fn create(tx: &mut Tx, new: &NewDossier<'_>) -> Result<i64> {
     sqlx::query(
         "INSERT INTO dossiers (item_id, unit_id, code, procedure_code, channel, applicant_user_id, applicant_sealed, \
          identity_hash, submitted_at_us, received_at_us, term_value, term_unit, appointment_date, appointment_time, \
-         outcome, result_note, fee_vnd, fee_status, fee_channel, rating, rating_comment, full_online) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, '', '', $15, $16, '', '', '', \
-         (SELECT CASE WHEN online_level = 'full' THEN 1 ELSE 0 END FROM procedures WHERE code = $4))",
+         outcome, result_note, fee_vnd, fee_status, fee_channel, rating, rating_comment, full_online, \
+         open_overdue_from_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, '', '', $15, $16, '', '', '', $17, $18)",
     )
     .bind(item_id)
     .bind(new.unit_id)
@@ -220,9 +225,15 @@ pub async fn create(tx: &mut Tx, new: &NewDossier<'_>) -> Result<i64> {
     .bind(time_text(&new.appointment))
     .bind(new.fee_vnd)
     .bind(if new.fee_vnd > 0 { "unpaid" } else { "none" })
+    .bind(i64::from(new.full_online))
+    .bind(contribution.as_ref().and_then(|c| c.open_overdue_from_us))
     .execute(&mut **tx)
     .await?;
-    crate::tallies::settle(tx, item_id, None).await?;
+    crate::tallies::write(
+        tx,
+        &dieuhanh_core::dossier_tally::Delta::between(None, contribution.as_ref()),
+    )
+    .await?;
     append(
         tx,
         AuditEvent {

@@ -57,6 +57,28 @@ impl Record {
     }
 }
 
+/// What a dossier being filed adds to the tallies (`None` until it is received): no
+/// supplements, extension, end, payment or rating yet.
+pub(crate) fn of_new(new: &crate::dossiers::NewDossier<'_>) -> Result<Option<Contribution>> {
+    Record {
+        item_id: 0,
+        unit_id: new.unit_id,
+        procedure_code: new.procedure_code.to_string(),
+        channel: new.channel.to_string(),
+        received_at_us: new.received_at_us,
+        term: new.term,
+        appointment: Some(new.appointment),
+        end_us: None,
+        supplements: Vec::new(),
+        extension: None,
+        fee_bearing: new.fee_vnd > 0,
+        paid_online: false,
+        rated_unsatisfied: false,
+        full_online: new.full_online,
+    }
+    .contribution()
+}
+
 /// The dossiers with ids in [`from_id`, `to_id`), with their episodes.
 async fn records(conn: &mut sqlx::AnyConnection, from_id: i64, to_id: i64) -> Result<Vec<Record>> {
     let rows = sqlx::query(

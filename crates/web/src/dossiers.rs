@@ -227,6 +227,7 @@ pub async fn file(
             appointment,
             fee_vnd: procedure.fee_vnd,
             created_by: counter_officer.or(applicant_user),
+            full_online: procedure.online_level == "full",
         },
     )
     .await?;

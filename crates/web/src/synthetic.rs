@@ -162,6 +162,7 @@ impl Made<'_> {
                 appointment: self.appointment,
                 fee_vnd: self.procedure.fee_vnd,
                 created_by: self.officer,
+                full_online: self.procedure.online_level == "full",
             },
             state: self.state,
             assignee_id: self.officer,
