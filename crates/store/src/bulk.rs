@@ -5,8 +5,7 @@
 
 use crate::dossiers::HistoricDossier;
 use crate::{Dialect, Result, Store, Tx};
-use dieuhanh_core::dossier::Clocked;
-use dieuhanh_core::dossier_tally::{Contribution, Delta, Facts};
+use dieuhanh_core::dossier_tally::{Contribution, Delta};
 use sqlx::Row;
 
 /// Dossiers per transaction chunk.
@@ -219,29 +218,16 @@ pub async fn insert_dossiers(
 
 /// What a historic dossier adds to the tallies (`None` if never received).
 fn contribution(h: &HistoricDossier<'_>) -> Result<Option<Contribution>> {
-    let Some(received_at_us) = h.new.received_at_us else {
-        return Ok(None);
-    };
-    let facts = Facts {
-        unit_id: h.new.unit_id,
-        procedure_code: h.new.procedure_code,
-        clock: Clocked {
-            received_at_us,
-            term: h.new.term,
-            appointment: h.new.appointment,
+    crate::tallies::of_filed(
+        &h.new,
+        &crate::tallies::Since {
             supplements: &h.supplements,
             extension: h.extension.as_ref(),
-            finished_at_us: h.finished_at_us.or(h.returned_at_us).or(h.stopped_at_us),
+            end_us: h.finished_at_us.or(h.returned_at_us).or(h.stopped_at_us),
+            paid_online: h.fee_channel == "online",
+            rated_unsatisfied: h.rating == "unsatisfied",
         },
-        full_online: h.new.full_online,
-        filed_online: h.new.channel == "online",
-        fee_bearing: h.new.fee_vnd > 0,
-        paid_online: h.fee_channel == "online",
-        rated_unsatisfied: h.rating == "unsatisfied",
-    };
-    dieuhanh_core::dossier_tally::contribution(&facts)
-        .map(Some)
-        .map_err(|e| crate::StoreError::Corrupt(format!("dossier {}: {e}", h.new.code)))
+    )
 }
 
 /// The tables whose ids generated history writes explicitly (see [`crate::bulk_work`]).

@@ -620,16 +620,17 @@ pub async fn nearby(
     row.as_ref().map(report_row).transpose()
 }
 
-/// Per handling unit, the citizen reports (PAKN) received in [`from_us`, `to_us`):
-/// (unit, total, handled on time or still within term on `at_date`, the same without
-/// those reopened after a complaint about the answer) — the figures of 766 items 5.1
-/// and 5.2 the platform records.
+/// Per handling unit, the citizen reports (PAKN) received in [`from_us`, `to_us`): total,
+/// handled on time or still within term on `at_date`, the same without those reopened
+/// after a complaint about the answer — the figures of 766 items 5.1 and 5.2 the platform
+/// records, counted report by report: the reference `citizen_tallies::pakn_counts` is
+/// checked against.
 pub async fn pakn_counts(
     store: &Store,
     from_us: i64,
     to_us: i64,
     at_date: &str,
-) -> Result<Vec<(i64, i64, i64, i64)>> {
+) -> Result<std::collections::BTreeMap<i64, dieuhanh_core::citizen_tally::PaknCounts>> {
     let rows = sqlx::query(
         "SELECT c.unit_id, COUNT(*) AS total, \
          SUM(CASE WHEN (w.closed_on IS NOT NULL AND w.closed_on <= w.due_date) OR (w.closed_on IS NULL AND $3 <= w.due_date) \
@@ -649,9 +650,11 @@ pub async fn pakn_counts(
         .map(|r| {
             Ok((
                 r.try_get("unit_id")?,
-                r.try_get("total")?,
-                r.try_get("on_time")?,
-                r.try_get("satisfied")?,
+                dieuhanh_core::citizen_tally::PaknCounts {
+                    total: r.try_get("total")?,
+                    on_time: r.try_get("on_time")?,
+                    satisfied: r.try_get("satisfied")?,
+                },
             ))
         })
         .collect()

@@ -12,11 +12,20 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
 
-/// A report's facts, with `reopened` read from its events.
-const FACTS: &str = "SELECT c.unit_id, c.requested_at_us, w.due_date, w.closed_on, \
-     CAST(CASE WHEN EXISTS (SELECT 1 FROM work_item_events e WHERE e.item_id = w.id AND e.action = 'reopen') \
-       THEN 1 ELSE 0 END AS BIGINT) AS reopened \
-     FROM work_items w JOIN citizen_reports c ON c.item_id = w.id";
+/// 1 if the report `w` was ever reopened, from its events.
+macro_rules! reopened {
+    () => {
+        "CAST(CASE WHEN EXISTS (SELECT 1 FROM work_item_events e WHERE e.item_id = w.id AND e.action = 'reopen') \
+         THEN 1 ELSE 0 END AS BIGINT)"
+    };
+}
+
+/// A report's facts.
+const FACTS: &str = concat!(
+    "SELECT c.unit_id, c.requested_at_us, w.due_date, w.closed_on, ",
+    reopened!(),
+    " AS reopened FROM work_items w JOIN citizen_reports c ON c.item_id = w.id"
+);
 
 fn date(text: &str) -> Result<Date> {
     text.parse()
@@ -105,20 +114,13 @@ pub async fn rebuild(store: &Store) -> Result<u64> {
 /// Builds the tallies of a database that has closed reports but no tallies.
 pub async fn ensure(store: &Store) -> Result<()> {
     // Two probes that stop at their first row, so a start-up never scans the reports.
-    let tallied = sqlx::query("SELECT 1 FROM citizen_report_tallies LIMIT 1")
-        .fetch_optional(store.reader())
+    if !crate::finds_a_row(store, "SELECT 1 FROM citizen_report_tallies LIMIT 1").await?
+        && crate::finds_a_row(
+            store,
+            "SELECT 1 FROM work_items WHERE kind = 'citizen_report' AND closed_on IS NOT NULL LIMIT 1",
+        )
         .await?
-        .is_some();
-    if tallied {
-        return Ok(());
-    }
-    let closed = sqlx::query(
-        "SELECT 1 FROM work_items WHERE kind = 'citizen_report' AND closed_on IS NOT NULL LIMIT 1",
-    )
-    .fetch_optional(store.reader())
-    .await?
-    .is_some();
-    if closed {
+    {
         rebuild(store).await?;
     }
     Ok(())
@@ -153,15 +155,15 @@ pub async fn pakn_counts(
             r.try_get("n")?,
         );
     }
-    let open = sqlx::query(
-        "SELECT c.unit_id, CAST(CASE WHEN $3 <= w.due_date THEN 1 ELSE 0 END AS BIGINT) AS on_time, \
-           CAST(CASE WHEN EXISTS (SELECT 1 FROM work_item_events e WHERE e.item_id = w.id AND e.action = 'reopen') \
-             THEN 1 ELSE 0 END AS BIGINT) AS reopened, CAST(COUNT(*) AS BIGINT) AS n \
+    let open = sqlx::query(concat!(
+        "SELECT c.unit_id, CAST(CASE WHEN $3 <= w.due_date THEN 1 ELSE 0 END AS BIGINT) AS on_time, ",
+        reopened!(),
+        " AS reopened, CAST(COUNT(*) AS BIGINT) AS n \
          FROM work_items w JOIN citizen_reports c ON c.item_id = w.id \
          WHERE w.kind = 'citizen_report' AND w.closed_on IS NULL \
            AND c.requested_at_us >= $1 AND c.requested_at_us < $2 \
-         GROUP BY c.unit_id, 2, 3",
-    )
+         GROUP BY c.unit_id, 2, 3"
+    ))
     .bind(from_us)
     .bind(to_us)
     .bind(at_date)

@@ -180,7 +180,7 @@ fn time_text(a: &Appointment) -> Option<String> {
 pub async fn create(tx: &mut Tx, new: &NewDossier<'_>) -> Result<i64> {
     // What it adds to the tallies is known from what is filed: nothing to read back inside
     // the write transaction, which every writer waits for.
-    let contribution = crate::tallies::of_new(new)?;
+    let contribution = crate::tallies::of_filed(new, &Default::default())?;
     let state = if new.received_at_us.is_some() {
         "received"
     } else {

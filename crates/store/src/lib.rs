@@ -216,6 +216,15 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
         })
 }
 
+/// Whether `sql` (a fixed probe ending in `LIMIT 1`) finds a row: start-up checks that
+/// stop at their first row.
+pub(crate) async fn finds_a_row(store: &Store, sql: &'static str) -> Result<bool> {
+    Ok(sqlx::query(sql)
+        .fetch_optional(store.reader())
+        .await?
+        .is_some())
+}
+
 /// Converts a stored 0/1 to a bool.
 pub(crate) fn flag(value: i64) -> bool {
     value != 0

@@ -57,26 +57,46 @@ impl Record {
     }
 }
 
-/// What a dossier being filed adds to the tallies (`None` until it is received): no
-/// supplements, extension, end, payment or rating yet.
-pub(crate) fn of_new(new: &crate::dossiers::NewDossier<'_>) -> Result<Option<Contribution>> {
-    Record {
-        item_id: 0,
+/// What happened to a dossier after its filing, as far as the tallies care; the default
+/// is a dossier just filed.
+#[derive(Default)]
+pub(crate) struct Since<'a> {
+    pub supplements: &'a [Supplement],
+    pub extension: Option<&'a Extension>,
+    pub end_us: Option<i64>,
+    pub paid_online: bool,
+    pub rated_unsatisfied: bool,
+}
+
+/// What a dossier known in memory (being filed, or written in bulk with its history) adds
+/// to the tallies; `None` until it is received.
+pub(crate) fn of_filed(
+    new: &crate::dossiers::NewDossier<'_>,
+    since: &Since<'_>,
+) -> Result<Option<Contribution>> {
+    let Some(received_at_us) = new.received_at_us else {
+        return Ok(None);
+    };
+    let facts = Facts {
         unit_id: new.unit_id,
-        procedure_code: new.procedure_code.to_string(),
-        channel: new.channel.to_string(),
-        received_at_us: new.received_at_us,
-        term: new.term,
-        appointment: Some(new.appointment),
-        end_us: None,
-        supplements: Vec::new(),
-        extension: None,
-        fee_bearing: new.fee_vnd > 0,
-        paid_online: false,
-        rated_unsatisfied: false,
+        procedure_code: new.procedure_code,
+        clock: Clocked {
+            received_at_us,
+            term: new.term,
+            appointment: new.appointment,
+            supplements: since.supplements,
+            extension: since.extension,
+            finished_at_us: since.end_us,
+        },
         full_online: new.full_online,
-    }
-    .contribution()
+        filed_online: new.channel == "online",
+        fee_bearing: new.fee_vnd > 0,
+        paid_online: since.paid_online,
+        rated_unsatisfied: since.rated_unsatisfied,
+    };
+    dossier_tally::contribution(&facts)
+        .map(Some)
+        .map_err(|e| crate::StoreError::Corrupt(format!("dossier {}: {e}", new.code)))
 }
 
 /// The dossiers with ids in [`from_id`, `to_id`), with their episodes.
@@ -301,18 +321,13 @@ pub async fn rebuild(store: &Store) -> Result<u64> {
 /// the tallies existed).
 pub async fn ensure(store: &Store) -> Result<()> {
     // Two probes that stop at their first row, so a start-up never scans the dossiers.
-    let tallied = sqlx::query("SELECT 1 FROM dossier_tallies LIMIT 1")
-        .fetch_optional(store.reader())
+    if !crate::finds_a_row(store, "SELECT 1 FROM dossier_tallies LIMIT 1").await?
+        && crate::finds_a_row(
+            store,
+            "SELECT 1 FROM dossiers WHERE received_at_us IS NOT NULL LIMIT 1",
+        )
         .await?
-        .is_some();
-    if tallied {
-        return Ok(());
-    }
-    let received = sqlx::query("SELECT 1 FROM dossiers WHERE received_at_us IS NOT NULL LIMIT 1")
-        .fetch_optional(store.reader())
-        .await?
-        .is_some();
-    if received {
+    {
         rebuild(store).await?;
     }
     Ok(())

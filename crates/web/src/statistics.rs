@@ -232,20 +232,9 @@ pub async fn recount(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
             (*unit, (used.len() as u64, paid as u64))
         })
         .collect();
-    let mut pakn: BTreeMap<i64, PaknCounts> = BTreeMap::new();
-    for (unit, total, on_time, satisfied) in
+    let pakn =
         dieuhanh_store::citizen::pakn_counts(&state.store, b.from_us, b.to_us, &at_date(b.at_us))
-            .await?
-    {
-        pakn.insert(
-            unit,
-            PaknCounts {
-                total,
-                on_time,
-                satisfied,
-            },
-        );
-    }
+            .await?;
     lines(state, period, counts, procedures, pakn).await
 }
 
