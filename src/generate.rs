@@ -79,7 +79,7 @@ pub async fn run(
         days.len(),
         started.elapsed().as_secs_f64()
     );
-    let bar = crate::progress("dossiers");
+    let mut bar = crate::progress::Progress::new("dossiers");
     // When the last day of dossiers was written: the other kinds come after.
     let mut dossiers_done = Instant::now();
     bar.set_length(target);

@@ -7,6 +7,7 @@ mod calendar_cli;
 mod config;
 mod generate;
 mod open311_cli;
+mod progress;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
@@ -15,7 +16,7 @@ use dieuhanh_core::policy::Role;
 use dieuhanh_store::{Store, seed, settings, units, users};
 use dieuhanh_web::security::passwords::PasswordHashing;
 use dieuhanh_web::state::WebConfig;
-use indicatif::{ProgressBar, ProgressStyle};
+use progress::Progress;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -246,19 +247,8 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-fn progress(label: &str) -> ProgressBar {
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(label.to_string());
-    bar
-}
-
 async fn init_province(store: &Store, province: &str) -> anyhow::Result<usize> {
-    let bar = progress("units");
+    let mut bar = Progress::new("units");
     let n = seed::init_province(store, province, |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
@@ -359,7 +349,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let hash = PasswordHashing::standard()
                     .hash(seed::DEMO_PASSWORD)
                     .await?;
-                let bar = progress("people");
+                let mut bar = Progress::new("people");
                 seed::seed_demo_people(&store, &hash, |done, total| {
                     bar.set_length(total as u64);
                     bar.set_position(done as u64);
@@ -445,7 +435,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(AuditCommand::Verify { anchor }) => {
             let s = settings(&cli.global, false, None)?;
             let store = open(&s).await?;
-            let bar = progress("entries");
+            let mut bar = Progress::new("entries");
             let outcome = dieuhanh_store::audit::verify_all(&store, |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
