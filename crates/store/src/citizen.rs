@@ -3,6 +3,7 @@
 
 use crate::audit::{AuditEvent, append};
 use crate::direction::{NewItem, insert_item};
+use crate::local_reads::{Columns, Param};
 use crate::{Result, Store, StoreError, Tx, flag};
 use dieuhanh_core::open311::{Answers, Attribute};
 use serde_json::json;
@@ -393,26 +394,27 @@ const REPORT_COLUMNS: &str = "c.item_id, c.public_id, w.state, c.status_notes, c
 const REPORT_FROM: &str = "citizen_reports c JOIN work_items w ON w.id = c.item_id \
      JOIN report_services s ON s.code = c.service_code JOIN units u ON u.id = c.unit_id";
 
-fn report_row(r: &AnyRow) -> Result<PublicReport> {
+fn report_row<'a>(r: impl Into<Columns<'a>>) -> Result<PublicReport> {
+    let r = r.into();
     Ok(PublicReport {
-        item_id: r.try_get("item_id")?,
-        public_id: r.try_get("public_id")?,
-        state: r.try_get("state")?,
-        status_notes: r.try_get("status_notes")?,
-        service_code: r.try_get("service_code")?,
-        service_name: r.try_get("service_name")?,
-        description: r.try_get("description")?,
-        agency: r.try_get("agency")?,
-        unit_code: r.try_get("unit_code")?,
-        deadline_days: r.try_get("deadline_days")?,
-        requested_at_us: r.try_get("requested_at_us")?,
-        updated_at_us: r.try_get("updated_at_us")?,
-        due_date: r.try_get("due_date")?,
-        address: r.try_get("address")?,
-        address_id: r.try_get("address_id")?,
-        lat: r.try_get("lat")?,
-        lon: r.try_get("lon")?,
-        media_url: r.try_get("media_url")?,
+        item_id: r.get("item_id")?,
+        public_id: r.get("public_id")?,
+        state: r.get("state")?,
+        status_notes: r.get("status_notes")?,
+        service_code: r.get("service_code")?,
+        service_name: r.get("service_name")?,
+        description: r.get("description")?,
+        agency: r.get("agency")?,
+        unit_code: r.get("unit_code")?,
+        deadline_days: r.get("deadline_days")?,
+        requested_at_us: r.get("requested_at_us")?,
+        updated_at_us: r.get("updated_at_us")?,
+        due_date: r.get("due_date")?,
+        address: r.get("address")?,
+        address_id: r.get("address_id")?,
+        lat: r.get("lat")?,
+        lon: r.get("lon")?,
+        media_url: r.get("media_url")?,
     })
 }
 
@@ -487,6 +489,15 @@ pub async fn reports(store: &Store, q: &ReportQuery) -> Result<Vec<PublicReport>
         " ORDER BY c.requested_at_us DESC, c.item_id DESC LIMIT ${} OFFSET ${count}",
         count - 1
     ));
+    if !q.public_ids.is_empty() && q.limit <= 10 {
+        // A report asked for by its id (Open311's GET of one request): a point read.
+        let params: Vec<Param> = texts
+            .into_iter()
+            .map(Param::Text)
+            .chain(ints.into_iter().map(Param::Int))
+            .collect();
+        return store.point_read(&sql, &params, |r| report_row(r)).await;
+    }
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for t in &texts {
         query = query.bind(t.clone());

@@ -4,6 +4,7 @@
 
 use crate::audit::{AuditEvent, append};
 use crate::direction::{NewItem, insert_item};
+use crate::local_reads::{Columns, Param};
 use crate::{Result, Store, StoreError, Tx};
 use dieuhanh_core::dossier::{Appointment, Extension, Supplement, Term, TermUnit};
 use jiff::civil::{Date, Time};
@@ -77,9 +78,10 @@ pub(crate) fn appointment_of(
     Ok(Some(Appointment { date, time }))
 }
 
-pub(crate) fn term_of(r: &AnyRow) -> Result<Term> {
-    let unit: String = r.try_get("term_unit")?;
-    let value: i64 = r.try_get("term_value")?;
+pub(crate) fn term_of<'a>(r: impl Into<Columns<'a>>) -> Result<Term> {
+    let r = r.into();
+    let unit: String = r.get("term_unit")?;
+    let value: i64 = r.get("term_value")?;
     Ok(Term {
         value: u32::try_from(value).map_err(|_| corrupt("term"))?,
         unit: TermUnit::parse(&unit).ok_or_else(|| corrupt("term unit"))?,
@@ -97,39 +99,37 @@ pub(crate) fn extension_of(r: &AnyRow) -> Result<Extension> {
     })
 }
 
-fn row(r: &AnyRow) -> Result<Dossier> {
+fn row<'a>(r: impl Into<Columns<'a>>) -> Result<Dossier> {
+    let r = r.into();
     Ok(Dossier {
-        item_id: r.try_get("item_id")?,
-        unit_id: r.try_get("unit_id")?,
-        unit_name: r.try_get("unit_name")?,
-        code: r.try_get("code")?,
-        procedure_code: r.try_get("procedure_code")?,
-        procedure_name: r.try_get("procedure_name")?,
-        state: r.try_get("state")?,
-        due_date: r.try_get("due_date")?,
-        assignee_id: r.try_get("assignee_id")?,
-        assignee_name: r.try_get("assignee_name")?,
-        channel: r.try_get("channel")?,
-        applicant_user_id: r.try_get("applicant_user_id")?,
-        applicant_sealed: r.try_get("applicant_sealed")?,
-        submitted_at_us: r.try_get("submitted_at_us")?,
-        received_at_us: r.try_get("received_at_us")?,
+        item_id: r.get("item_id")?,
+        unit_id: r.get("unit_id")?,
+        unit_name: r.get("unit_name")?,
+        code: r.get("code")?,
+        procedure_code: r.get("procedure_code")?,
+        procedure_name: r.get("procedure_name")?,
+        state: r.get("state")?,
+        due_date: r.get("due_date")?,
+        assignee_id: r.get("assignee_id")?,
+        assignee_name: r.get("assignee_name")?,
+        channel: r.get("channel")?,
+        applicant_user_id: r.get("applicant_user_id")?,
+        applicant_sealed: r.get("applicant_sealed")?,
+        submitted_at_us: r.get("submitted_at_us")?,
+        received_at_us: r.get("received_at_us")?,
         term: term_of(r)?,
-        appointment: appointment_of(
-            r.try_get("appointment_date")?,
-            r.try_get("appointment_time")?,
-        )?,
-        finished_at_us: r.try_get("finished_at_us")?,
-        returned_at_us: r.try_get("returned_at_us")?,
-        stopped_at_us: r.try_get("stopped_at_us")?,
-        outcome: r.try_get("outcome")?,
-        result_note: r.try_get("result_note")?,
-        fee_vnd: r.try_get("fee_vnd")?,
-        fee_status: r.try_get("fee_status")?,
-        fee_channel: r.try_get("fee_channel")?,
-        paid_at_us: r.try_get("paid_at_us")?,
-        rating: r.try_get("rating")?,
-        rating_comment: r.try_get("rating_comment")?,
+        appointment: appointment_of(r.get("appointment_date")?, r.get("appointment_time")?)?,
+        finished_at_us: r.get("finished_at_us")?,
+        returned_at_us: r.get("returned_at_us")?,
+        stopped_at_us: r.get("stopped_at_us")?,
+        outcome: r.get("outcome")?,
+        result_note: r.get("result_note")?,
+        fee_vnd: r.get("fee_vnd")?,
+        fee_status: r.get("fee_status")?,
+        fee_channel: r.get("fee_channel")?,
+        paid_at_us: r.get("paid_at_us")?,
+        rating: r.get("rating")?,
+        rating_comment: r.get("rating_comment")?,
     })
 }
 
@@ -280,20 +280,27 @@ pub async fn by_code_with_steps(
         "SELECT {COLUMNS}, e.action AS step_action, e.at_us AS step_at_us FROM {FROM} \
          LEFT JOIN work_item_events e ON e.item_id = d.item_id WHERE d.code = $1 ORDER BY e.seq"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(code)
-        .fetch_all(store.reader())
+    // The dossier from the first row only; a step from every row that has one.
+    let first = std::sync::atomic::AtomicBool::new(true);
+    let rows = store
+        .point_read(&sql, &[Param::Text(code.to_string())], |r| {
+            let dossier = if first.swap(false, std::sync::atomic::Ordering::Relaxed) {
+                Some(row(r)?)
+            } else {
+                None
+            };
+            let action: Option<String> = r.get("step_action")?;
+            let at_us: Option<i64> = r.get("step_at_us")?;
+            Ok((dossier, action.zip(at_us)))
+        })
         .await?;
-    let first = rows.first().ok_or(StoreError::NotFound)?;
-    let dossier = row(first)?;
-    let mut steps = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let action: Option<String> = r.try_get("step_action")?;
-        let at_us: Option<i64> = r.try_get("step_at_us")?;
-        if let (Some(action), Some(at_us)) = (action, at_us) {
-            steps.push((action, at_us));
-        }
-    }
+    let mut rows = rows.into_iter();
+    let (dossier, first_step) = rows.next().ok_or(StoreError::NotFound)?;
+    let dossier = dossier.ok_or(StoreError::NotFound)?;
+    let steps = first_step
+        .into_iter()
+        .chain(rows.filter_map(|(_, step)| step))
+        .collect();
     Ok((dossier, steps))
 }
 

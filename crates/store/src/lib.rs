@@ -17,6 +17,7 @@ pub mod competence;
 pub mod direction;
 pub mod dossiers;
 mod filter;
+mod local_reads;
 mod migrate;
 pub mod notifications;
 pub mod obstacles;
@@ -81,6 +82,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Local(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -109,6 +112,8 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     dialect: Dialect,
+    /// SQLite in a file: point reads on the calling thread (see `local_reads`).
+    local: Option<std::sync::Arc<local_reads::LocalReads>>,
 }
 
 /// A redacted form of a database URL, safe to log.
@@ -127,11 +132,11 @@ impl Store {
         sqlx::any::install_default_drivers();
         let dialect = Dialect::from_url(url).ok_or(StoreError::UnsupportedUrl)?;
         let options = AnyConnectOptions::from_str(url)?;
-        let (read, write) = match dialect {
+        let (read, write, local) = match dialect {
             Dialect::Sqlite => {
                 let read = sqlite_pool(4).connect_with(options.clone()).await?;
                 let write = sqlite_pool(1).connect_with(options).await?;
-                (read, write)
+                (read, write, local_reads::LocalReads::for_url(url)?)
             }
             Dialect::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -139,14 +144,41 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
-                (pool.clone(), pool)
+                (pool.clone(), pool, None)
             }
         };
         Ok(Store {
             read,
             write,
             dialect,
+            local,
         })
+    }
+
+    /// The rows of a point read (one statement through a unique index, a few rows), each
+    /// mapped by `map`: on SQLite on the calling thread, elsewhere through the read pool.
+    pub(crate) async fn point_read<T>(
+        &self,
+        sql: &str,
+        params: &[local_reads::Param],
+        map: impl Fn(local_reads::Columns<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        if let Some(local) = &self.local {
+            return local.fetch(sql, params, map);
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
+        for p in params {
+            query = match p {
+                local_reads::Param::Text(t) => query.bind(t.clone()),
+                local_reads::Param::Int(i) => query.bind(*i),
+            };
+        }
+        query
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| map(r.into()))
+            .collect()
     }
 
     pub fn dialect(&self) -> Dialect {
