@@ -2,7 +2,7 @@
 //! each report beside its `citizen_report` work item.
 
 use crate::audit::{AuditEvent, append};
-use crate::direction::{NewItem, insert_item};
+use crate::direction::{NewItem, insert_item_at};
 use crate::local_reads::{Columns, Param};
 use crate::{Result, Store, StoreError, Tx, flag};
 use dieuhanh_core::open311::{Answers, Attribute};
@@ -242,7 +242,9 @@ pub async fn create(tx: &mut Tx, new: &NewReport<'_>) -> Result<(i64, String)> {
         let short: String = new.description.trim().chars().take(120).collect();
         format!("{}: {short}", new.service.name)
     };
-    let item_id = insert_item(
+    // The report and its work item begin at the same instant (indexes of work read it).
+    let now = dieuhanh_core::time::now_us();
+    let item_id = insert_item_at(
         tx,
         &NewItem {
             unit_id: new.unit_id,
@@ -256,9 +258,9 @@ pub async fn create(tx: &mut Tx, new: &NewReport<'_>) -> Result<(i64, String)> {
             created_by: new.created_by,
             origin: new.channel,
         },
+        now,
     )
     .await?;
-    let now = dieuhanh_core::time::now_us();
     let year = dieuhanh_core::time::vn_date(now)
         .map(|d| d.year())
         .unwrap_or(2026);
@@ -524,18 +526,19 @@ pub async fn by_item(store: &Store, item_id: i64) -> Result<PublicReport> {
 /// (unit, days, reports), for medians. Counted in the database, so the rows that come back
 /// are a histogram, not one per report.
 pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i64, i64)>> {
+    // A report's work item begins when the report is made, so this reads the index of
+    // closed work alone.
     let days = match store.dialect() {
         crate::Dialect::Sqlite => {
-            "CAST(julianday(w.closed_on) - julianday(date(c.requested_at_us / 1000000 + 25200, 'unixepoch')) AS BIGINT)"
+            "CAST(julianday(closed_on) - julianday(date(created_at_us / 1000000 + 25200, 'unixepoch')) AS BIGINT)"
         }
         crate::Dialect::Postgres => {
-            "CAST(CAST(w.closed_on AS DATE) - CAST(to_timestamp(c.requested_at_us / 1000000 + 25200) AT TIME ZONE 'UTC' AS DATE) AS BIGINT)"
+            "CAST(CAST(closed_on AS DATE) - CAST(to_timestamp(created_at_us / 1000000 + 25200) AT TIME ZONE 'UTC' AS DATE) AS BIGINT)"
         }
     };
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT c.unit_id, {days} AS days, CAST(COUNT(*) AS BIGINT) AS n \
-         FROM work_items w JOIN citizen_reports c ON c.item_id = w.id \
-         WHERE w.kind = 'citizen_report' AND w.closed_on >= $2 AND w.state = 'resolved' AND c.requested_at_us >= $1 \
+        "SELECT unit_id, {days} AS days, CAST(COUNT(*) AS BIGINT) AS n FROM work_items \
+         WHERE kind = 'citizen_report' AND closed_on >= $2 AND state = 'resolved' AND created_at_us >= $1 \
          GROUP BY 1, 2"
     )))
     .bind(since_us)

@@ -283,6 +283,11 @@ pub(crate) struct NewItem<'a> {
 
 /// Inserts a work item and its first event; the caller audits it.
 pub(crate) async fn insert_item(tx: &mut Tx, new: &NewItem<'_>) -> Result<i64> {
+    insert_item_at(tx, new, dieuhanh_core::time::now_us()).await
+}
+
+/// A new work item whose work began at `at_us` (a citizen report's: when it was made).
+pub(crate) async fn insert_item_at(tx: &mut Tx, new: &NewItem<'_>, at_us: i64) -> Result<i64> {
     let item_id: i64 = sqlx::query(
         "INSERT INTO work_items (unit_id, kind, state, directive_id, issuer_unit_id, title, priority, due_date, progress, created_at_us) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9) RETURNING id",
@@ -295,7 +300,7 @@ pub(crate) async fn insert_item(tx: &mut Tx, new: &NewItem<'_>) -> Result<i64> {
     .bind(new.title)
     .bind(new.priority)
     .bind(new.due_date)
-    .bind(dieuhanh_core::time::now_us())
+    .bind(at_us)
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
@@ -630,7 +635,29 @@ pub async fn unit_counts(
     soon_until: &str,
     closed_since: &str,
 ) -> Result<Vec<UnitCounts>> {
-    let open = sqlx::query(
+    let (open, done) = tokio::try_join!(
+        open_counts(store, kind, today, soon_until),
+        done_counts(store, kind, closed_since)
+    )?;
+    let mut counts: std::collections::BTreeMap<i64, UnitCounts> =
+        open.into_iter().map(|c| (c.unit_id, c)).collect();
+    for d in done {
+        let c = counts.entry(d.unit_id).or_default();
+        c.unit_id = d.unit_id;
+        c.done_on_time = d.done_on_time;
+        c.done_late = d.done_late;
+    }
+    Ok(counts.into_values().collect())
+}
+
+/// Per unit, the open items of a kind: all, overdue, and due by `soon_until`.
+pub async fn open_counts(
+    store: &Store,
+    kind: &str,
+    today: &str,
+    soon_until: &str,
+) -> Result<Vec<UnitCounts>> {
+    let rows = sqlx::query(
         "SELECT unit_id, CAST(COUNT(*) AS BIGINT) AS open, \
            CAST(SUM(CASE WHEN due_date < $1 THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
            CAST(SUM(CASE WHEN due_date >= $1 AND due_date <= $2 THEN 1 ELSE 0 END) AS BIGINT) AS due_soon \
@@ -641,7 +668,23 @@ pub async fn unit_counts(
     .bind(kind)
     .fetch_all(store.reader())
     .await?;
-    let done = sqlx::query(
+    rows.iter()
+        .map(|r| {
+            Ok(UnitCounts {
+                unit_id: r.try_get("unit_id")?,
+                open: r.try_get("open")?,
+                overdue: r.try_get("overdue")?,
+                due_soon: r.try_get("due_soon")?,
+                ..UnitCounts::default()
+            })
+        })
+        .collect()
+}
+
+/// Per unit, the items of a kind finished since `closed_since` (not cancelled or
+/// withdrawn): on time and late.
+async fn done_counts(store: &Store, kind: &str, closed_since: &str) -> Result<Vec<UnitCounts>> {
+    let rows = sqlx::query(
         "SELECT unit_id, \
            CAST(SUM(CASE WHEN closed_on <= due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_on_time, \
            CAST(SUM(CASE WHEN closed_on > due_date THEN 1 ELSE 0 END) AS BIGINT) AS done_late \
@@ -652,23 +695,16 @@ pub async fn unit_counts(
     .bind(closed_since)
     .fetch_all(store.reader())
     .await?;
-    let mut counts: std::collections::BTreeMap<i64, UnitCounts> = Default::default();
-    for r in &open {
-        let unit_id: i64 = r.try_get("unit_id")?;
-        let c = counts.entry(unit_id).or_default();
-        c.unit_id = unit_id;
-        c.open = r.try_get("open")?;
-        c.overdue = r.try_get("overdue")?;
-        c.due_soon = r.try_get("due_soon")?;
-    }
-    for r in &done {
-        let unit_id: i64 = r.try_get("unit_id")?;
-        let c = counts.entry(unit_id).or_default();
-        c.unit_id = unit_id;
-        c.done_on_time = r.try_get("done_on_time")?;
-        c.done_late = r.try_get("done_late")?;
-    }
-    Ok(counts.into_values().collect())
+    rows.iter()
+        .map(|r| {
+            Ok(UnitCounts {
+                unit_id: r.try_get("unit_id")?,
+                done_on_time: r.try_get("done_on_time")?,
+                done_late: r.try_get("done_late")?,
+                ..UnitCounts::default()
+            })
+        })
+        .collect()
 }
 
 /// A task not attached to a directive (e.g. a follow-up decided during a field visit).

@@ -336,13 +336,17 @@ pub async fn seed_demo_citizen_reports(store: &Store, today: jiff::civil::Date) 
             },
         )
         .await?;
-        sqlx::query(
+        for sql in [
             "UPDATE citizen_reports SET requested_at_us = $1, updated_at_us = $1 WHERE item_id = $2",
-        )
-        .bind(received_at)
-        .bind(item_id)
-        .execute(&mut *tx)
-        .await?;
+            // Its work began when it was made.
+            "UPDATE work_items SET created_at_us = $1 WHERE id = $2",
+        ] {
+            sqlx::query(sql)
+                .bind(received_at)
+                .bind(item_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         // Older reports are mostly dealt with; the newest are still waiting.
         let fate = next();

@@ -126,68 +126,86 @@ pub async fn rows(
         .checked_sub(jiff::Span::new().days(DONE_WINDOW_DAYS))
         .unwrap_or(today)
         .to_string();
-    let counts: HashMap<i64, UnitCounts> = dieuhanh_store::direction::unit_counts(
-        &state.store,
-        "task",
-        &today.to_string(),
-        &soon.to_string(),
-        &closed_since,
-    )
-    .await?
-    .into_iter()
-    .map(|c| (c.unit_id, c))
-    .collect();
-    let reports: HashMap<i64, UnitCounts> = dieuhanh_store::direction::unit_counts(
-        &state.store,
-        "report",
-        &today.to_string(),
-        &soon.to_string(),
-        &closed_since,
-    )
-    .await?
-    .into_iter()
-    .map(|c| (c.unit_id, c))
-    .collect();
-    let citizen: HashMap<i64, UnitCounts> = dieuhanh_store::direction::unit_counts(
-        &state.store,
-        "citizen_report",
-        &today.to_string(),
-        &soon.to_string(),
-        &closed_since,
-    )
-    .await?
-    .into_iter()
-    .map(|c| (c.unit_id, c))
-    .collect();
+    let (today_s, soon_s) = (today.to_string(), soon.to_string());
+    let store = &state.store;
+    let by_unit = |counts: Vec<UnitCounts>| -> HashMap<i64, UnitCounts> {
+        counts.into_iter().map(|c| (c.unit_id, c)).collect()
+    };
+    let quarter = crate::statistics::current_period(today)
+        .ok_or(DirectionError::Invalid("invalid_period"))?;
+    // Independent reads, run at once: the pool has several readers and the machine
+    // several cores, so the page waits for the slowest, not for their sum.
+    let (
+        counts,
+        reports,
+        citizen_open,
+        histogram,
+        gaps,
+        statistics,
+        units,
+        since,
+        raised,
+        interval,
+        assignments,
+    ) = tokio::try_join!(
+        async {
+            Ok::<_, DirectionError>(
+                dieuhanh_store::direction::unit_counts(
+                    store,
+                    "task",
+                    &today_s,
+                    &soon_s,
+                    &closed_since,
+                )
+                .await?,
+            )
+        },
+        async {
+            Ok(dieuhanh_store::direction::unit_counts(
+                store,
+                "report",
+                &today_s,
+                &soon_s,
+                &closed_since,
+            )
+            .await?)
+        },
+        async {
+            Ok(
+                dieuhanh_store::direction::open_counts(store, "citizen_report", &today_s, &soon_s)
+                    .await?,
+            )
+        },
+        async {
+            let since = dieuhanh_core::time::now_us() - 90 * 86_400_000_000;
+            Ok(dieuhanh_store::citizen::resolution_days(store, since).await?)
+        },
+        crate::staffing::gaps(state),
+        crate::statistics::compute(state, &quarter),
+        async { Ok(dieuhanh_store::units::all_current(store).await?) },
+        crate::visits::days_since_visit(state),
+        async { Ok(dieuhanh_store::obstacles::raised_counts(store, &today_s).await?) },
+        async { Ok(crate::visits::interval_days(state).await) },
+        async { Ok(dieuhanh_store::visits::assignments(store, None).await?) },
+    )?;
+    let (counts, reports, citizen) = (by_unit(counts), by_unit(reports), by_unit(citizen_open));
     let mut durations: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
-    let since = dieuhanh_core::time::now_us() - 90 * 86_400_000_000;
-    for (unit, days, n) in dieuhanh_store::citizen::resolution_days(&state.store, since).await? {
+    for (unit, days, n) in histogram {
         durations.entry(unit).or_default().push((days, n));
     }
     let median = |unit: i64| median_of_histogram(durations.get(&unit)?);
     let mut staffing: HashMap<i64, i64> = HashMap::new();
-    for (_, unit, _, _) in crate::staffing::gaps(state).await? {
+    for (_, unit, _, _) in gaps {
         *staffing.entry(unit).or_default() += 1;
     }
-    let quarter = crate::statistics::current_period(today)
-        .ok_or(DirectionError::Invalid("invalid_period"))?;
     let dossiers: HashMap<i64, crate::statistics::UnitLine> =
-        crate::statistics::compute(state, &quarter)
-            .await?
-            .into_iter()
-            .map(|l| (l.unit_id, l))
-            .collect();
-    let units = dieuhanh_store::units::all_current(&state.store).await?;
-    let since = crate::visits::days_since_visit(state).await?;
-    let raised: HashMap<i64, (i64, i64)> =
-        dieuhanh_store::obstacles::raised_counts(&state.store, &today.to_string())
-            .await?
-            .into_iter()
-            .map(|(unit, open, overdue)| (unit, (open, overdue)))
-            .collect();
-    let interval = crate::visits::interval_days(state).await;
+        statistics.into_iter().map(|l| (l.unit_id, l)).collect();
+    let raised: HashMap<i64, (i64, i64)> = raised
+        .into_iter()
+        .map(|(unit, open, overdue)| (unit, (open, overdue)))
+        .collect();
     let mut leaders: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
-    for a in dieuhanh_store::visits::assignments(&state.store, None).await? {
+    for a in assignments {
         leaders
             .entry(a.unit_id)
             .or_default()

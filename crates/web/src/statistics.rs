@@ -127,10 +127,22 @@ fn count(n: i64) -> u64 {
 pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>, DirectionError> {
     let b = Bounds::of(period)?;
     let store = &state.store;
+    let at = at_date(b.at_us);
+    // Four independent reads, at once.
+    let (cohort, open_overdue, used_procedures, pakn) = tokio::try_join!(
+        dieuhanh_store::tallies::cohort(store, &b.first_month, &b.last_month),
+        dieuhanh_store::tallies::open_overdue(store, b.at_us, b.to_us),
+        dieuhanh_store::tallies::procedures(store, &b.first_month, &b.last_month),
+        dieuhanh_store::citizen_tallies::pakn_counts(
+            store,
+            &b.first_month,
+            &b.last_month,
+            (b.from_us, b.to_us),
+            &at,
+        ),
+    )?;
     let mut counts: HashMap<i64, UnitCounts> = HashMap::new();
-    for (unit, standing, c) in
-        dieuhanh_store::tallies::cohort(store, &b.first_month, &b.last_month).await?
-    {
+    for (unit, standing, c) in cohort {
         let n = counts.entry(unit).or_default();
         let dossiers = count(c.dossiers);
         n.received += dossiers;
@@ -153,7 +165,7 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
             count(c.rated_unsatisfied)
         };
     }
-    for (unit, overdue) in dieuhanh_store::tallies::open_overdue(store, b.at_us, b.to_us).await? {
+    for (unit, overdue) in open_overdue {
         let n = counts.entry(unit).or_default();
         let overdue = count(overdue).min(n.pending_within);
         n.pending_within -= overdue;
@@ -161,19 +173,9 @@ pub async fn compute(state: &AppState, period: &Period) -> Result<Vec<UnitLine>,
         n.unsatisfied_or_overdue += overdue;
     }
     let mut procedures: HashMap<i64, (u64, u64)> = HashMap::new();
-    for (unit, used, paid) in
-        dieuhanh_store::tallies::procedures(store, &b.first_month, &b.last_month).await?
-    {
+    for (unit, used, paid) in used_procedures {
         procedures.insert(unit, (count(used), count(paid)));
     }
-    let pakn = dieuhanh_store::citizen_tallies::pakn_counts(
-        store,
-        &b.first_month,
-        &b.last_month,
-        (b.from_us, b.to_us),
-        &at_date(b.at_us),
-    )
-    .await?;
     lines(state, period, counts, procedures, pakn).await
 }
 
