@@ -88,11 +88,7 @@ pub async fn append(tx: &mut Tx, event: AuditEvent<'_>) -> Result<i64> {
     .bind(&hash)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE unit_id = $2")
-        .bind(&hash)
-        .bind(fields.unit_id)
-        .execute(&mut **tx)
-        .await?;
+    // The head's hash follows by the trigger on audit_log (migration 0019).
     Ok(seq)
 }
 

@@ -113,6 +113,18 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0017_citizen_report_tallies.sql"),
         postgres: include_str!("../migrations/postgres/0017_citizen_report_tallies.sql"),
     },
+    Step {
+        version: 18,
+        description: "work item instants",
+        sqlite: include_str!("../migrations/sqlite/0018_work_item_instants.sql"),
+        postgres: include_str!("../migrations/postgres/0018_work_item_instants.sql"),
+    },
+    Step {
+        version: 19,
+        description: "audit head trigger",
+        sqlite: include_str!("../migrations/sqlite/0019_audit_head_trigger.sql"),
+        postgres: include_str!("../migrations/postgres/0019_audit_head_trigger.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {
@@ -142,16 +154,39 @@ use sqlx::SqlSafeStr as _;
 mod tests {
     use super::*;
 
-    /// The two dialects must declare the same tables and columns.
+    /// The lines that declare tables, columns and indexes, by their first word, and the
+    /// names of the triggers (whose bodies are written in each dialect's own language).
+    fn shape(sql: &str) -> (Vec<String>, Vec<String>) {
+        let (mut lines, mut triggers) = (Vec::new(), Vec::new());
+        let mut body_ends: Option<fn(&str) -> bool> = None;
+        for line in sql.lines().map(str::trim) {
+            if line.starts_with("--") || line.is_empty() {
+                continue;
+            }
+            if let Some(ends) = body_ends {
+                if ends(line) {
+                    body_ends = None;
+                }
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("CREATE TRIGGER ") {
+                triggers.push(rest.split_whitespace().next().unwrap_or("").to_string());
+                // SQLite: BEGIN … END; PostgreSQL: … EXECUTE FUNCTION f();
+                body_ends = Some(|l| l == "END;" || l.ends_with("();"));
+                continue;
+            }
+            if line.starts_with("CREATE FUNCTION ") {
+                body_ends = Some(|l| l == "$$;");
+                continue;
+            }
+            lines.push(line.split_whitespace().next().unwrap_or("").to_string());
+        }
+        (lines, triggers)
+    }
+
+    /// The two dialects must declare the same tables, columns, indexes and triggers.
     #[test]
     fn dialects_declare_the_same_schema() {
-        fn shape(sql: &str) -> Vec<String> {
-            sql.lines()
-                .map(str::trim)
-                .filter(|l| !l.starts_with("--") && !l.is_empty())
-                .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
-                .collect()
-        }
         for step in STEPS {
             assert_eq!(
                 shape(step.sqlite),
@@ -159,6 +194,36 @@ mod tests {
                 "migration {}",
                 step.version
             );
+        }
+    }
+
+    #[test]
+    fn a_trigger_is_part_of_the_shape() {
+        let (_, triggers) = shape(STEPS[18].sqlite);
+        assert_eq!(triggers, vec!["audit_log_moves_head".to_string()]);
+        assert_ne!(
+            shape("CREATE TRIGGER a AFTER INSERT ON t\nBEGIN\n    UPDATE x;\nEND;").1,
+            shape("").1
+        );
+    }
+
+    /// Every migration file is embedded: a file left out of `STEPS` would never run.
+    #[test]
+    fn every_migration_file_is_a_step() {
+        let listed: Vec<i64> = STEPS.iter().map(|s| s.version).collect();
+        for dialect in ["sqlite", "postgres"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(dialect);
+            let mut found: Vec<i64> = std::fs::read_dir(&dir)
+                .expect("migrations directory")
+                .filter_map(|e| {
+                    let name = e.ok()?.file_name().into_string().ok()?;
+                    name.strip_suffix(".sql")?.split('_').next()?.parse().ok()
+                })
+                .collect();
+            found.sort_unstable();
+            assert_eq!(found, listed, "{dialect}");
         }
     }
 }
