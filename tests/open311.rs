@@ -344,6 +344,19 @@ async fn a_request_is_posted_routed_and_followed_without_personal_data() {
     let (_, cockpit) = app.api_get(Some(&city), "/api/v1/cockpit").await;
     assert_eq!(ward_row(&cockpit)["citizen_open"], 0);
     assert_eq!(ward_row(&cockpit)["citizen_median_days"], 0);
+    // Made three days before it was resolved (Vietnam time): three days to resolve.
+    for sql in [
+        "UPDATE work_items SET created_at_us = created_at_us - 3 * 86400000000 WHERE id = $1",
+        "UPDATE citizen_reports SET requested_at_us = requested_at_us - 3 * 86400000000 WHERE item_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(item)
+            .execute(app.store.reader())
+            .await
+            .unwrap();
+    }
+    let (_, cockpit) = app.api_get(Some(&city), "/api/v1/cockpit").await;
+    assert_eq!(ward_row(&cockpit)["citizen_median_days"], 3);
 
     // Another ward cannot act on it.
     let other = app.token("26740.lanhdao").await;

@@ -528,14 +528,13 @@ pub async fn by_item(store: &Store, item_id: i64) -> Result<PublicReport> {
 pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i64, i64)>> {
     // A report's work item begins when the report is made, so this reads the index of
     // closed work alone.
-    let days = match store.dialect() {
-        crate::Dialect::Sqlite => {
-            "CAST(julianday(closed_on) - julianday(date(created_at_us / 1000000 + 25200, 'unixepoch')) AS BIGINT)"
-        }
-        crate::Dialect::Postgres => {
-            "CAST(CAST(closed_on AS DATE) - CAST(to_timestamp(created_at_us / 1000000 + 25200) AT TIME ZONE 'UTC' AS DATE) AS BIGINT)"
-        }
+    // Days since 1970-01-01: of the closing date, and of the instant made in Vietnam time
+    // (integer arithmetic; formatting a date per row cost SQLite a third of the query).
+    let closed_day = match store.dialect() {
+        crate::Dialect::Sqlite => "CAST(julianday(closed_on) - 2440587.5 AS BIGINT)",
+        crate::Dialect::Postgres => "CAST(CAST(closed_on AS DATE) - DATE '1970-01-01' AS BIGINT)",
     };
+    let days = format!("{closed_day} - (created_at_us / 1000000 + 25200) / 86400");
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT unit_id, {days} AS days, CAST(COUNT(*) AS BIGINT) AS n FROM work_items \
          WHERE kind = 'citizen_report' AND closed_on >= $2 AND state = 'resolved' AND created_at_us >= $1 \

@@ -336,6 +336,12 @@ pub async fn ensure(store: &Store) -> Result<()> {
 /// A period's cohort per unit: its standing at the end of the period (`early`, `on_time`,
 /// `late`, `pending_within`, `pending_overdue`, or `open` for dossiers still open now)
 /// with the counts. Months are `YYYY-MM`, `first` to `last` inclusive.
+/// Received before the period (`$1`) and ended in or after it, read by the index of
+/// ended months. `received_month || ''` keeps SQLite's planner off the index of received
+/// months, which it would otherwise pick and read nearly every group of the past through
+/// (7 ms instead of 3 at `history` scale); the result is the same on both databases.
+const ENDED_IN_OR_AFTER: &str = "ended_month >= $1 AND received_month || '' < $1";
+
 pub async fn cohort(
     store: &Store,
     first: &str,
@@ -363,7 +369,7 @@ pub async fn cohort(
         // Received before and not ended before the period: two ranges of the index by
         // ended month, so the older history is never read.
         part("ended_month = '' AND received_month < $1"),
-        part("ended_month >= $1 AND received_month < $1"),
+        part(ENDED_IN_OR_AFTER),
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(first)
@@ -412,7 +418,8 @@ pub async fn open_overdue(
 /// Per unit, among a period's fee-bearing dossiers: how many procedures had dossiers and
 /// how many had one paid online (766: 3b B and C).
 pub async fn procedures(store: &Store, first: &str, last: &str) -> Result<Vec<(i64, i64, i64)>> {
-    let sql = "SELECT unit_id, COUNT(DISTINCT procedure_code) AS used, \
+    let sql = format!(
+        "SELECT unit_id, COUNT(DISTINCT procedure_code) AS used, \
            COUNT(DISTINCT CASE WHEN paid > 0 THEN procedure_code END) AS paid \
          FROM (SELECT unit_id, procedure_code, SUM(dossiers) AS n, SUM(paid_online) AS paid FROM ( \
              SELECT unit_id, procedure_code, dossiers, paid_online FROM dossier_procedure_tallies \
@@ -422,10 +429,11 @@ pub async fn procedures(store: &Store, first: &str, last: &str) -> Result<Vec<(i
                WHERE ended_month = '' AND received_month < $1 \
              UNION ALL \
              SELECT unit_id, procedure_code, dossiers, paid_online FROM dossier_procedure_tallies \
-               WHERE ended_month >= $1 AND received_month < $1) p \
+               WHERE {ENDED_IN_OR_AFTER}) p \
            GROUP BY unit_id, procedure_code) t \
-         WHERE n > 0 GROUP BY unit_id";
-    let rows = sqlx::query(sql)
+         WHERE n > 0 GROUP BY unit_id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(first)
         .bind(last)
         .fetch_all(store.reader())
