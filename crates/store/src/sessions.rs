@@ -1,8 +1,8 @@
 //! Server-side sessions. The cookie holds a random token; only its SHA-256 is stored,
 //! so a database leak does not hand out live sessions.
 
+use crate::local_reads::Param;
 use crate::{Result, Store, Tx, flag};
-use sqlx::Row;
 
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -37,24 +37,26 @@ pub async fn create(
     Ok(())
 }
 
+/// The session with this hash, if any (a point read: every signed-in page asks).
 pub async fn get(store: &Store, token_hash: &str) -> Result<Option<Session>> {
-    let row = sqlx::query(
-        "SELECT token_hash, user_id, unit_id, mfa_pending, created_at_us, last_seen_us FROM sessions WHERE token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(store.reader())
-    .await?;
-    row.map(|r| {
-        Ok(Session {
-            token_hash: r.try_get("token_hash")?,
-            user_id: r.try_get("user_id")?,
-            unit_id: r.try_get("unit_id")?,
-            mfa_pending: flag(r.try_get("mfa_pending")?),
-            created_at_us: r.try_get("created_at_us")?,
-            last_seen_us: r.try_get("last_seen_us")?,
-        })
-    })
-    .transpose()
+    let found = store
+        .point_read(
+            "SELECT token_hash, user_id, unit_id, mfa_pending, created_at_us, last_seen_us \
+             FROM sessions WHERE token_hash = $1",
+            &[Param::Text(token_hash.to_string())],
+            |r| {
+                Ok(Session {
+                    token_hash: r.get("token_hash")?,
+                    user_id: r.get("user_id")?,
+                    unit_id: r.get("unit_id")?,
+                    mfa_pending: flag(r.get("mfa_pending")?),
+                    created_at_us: r.get("created_at_us")?,
+                    last_seen_us: r.get("last_seen_us")?,
+                })
+            },
+        )
+        .await?;
+    Ok(found.into_iter().next())
 }
 
 /// Records activity (for the idle timeout).

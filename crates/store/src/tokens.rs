@@ -1,6 +1,7 @@
 //! Bearer API tokens for integrations and the JSON API, stored as SHA-256 hashes.
 
 use crate::audit::{AuditEvent, append};
+use crate::local_reads::Param;
 use crate::{Result, Store, Tx};
 use serde_json::json;
 use sqlx::Row;
@@ -50,26 +51,25 @@ pub async fn create(
     Ok(id)
 }
 
-/// The live token with this hash, if any.
+/// The live token with this hash, if any (a point read: every API request asks).
 pub async fn find_live(store: &Store, token_hash: &str, now_us: i64) -> Result<Option<ApiToken>> {
-    let row = sqlx::query(
-        "SELECT id, user_id, unit_id, label, expires_at_us FROM api_tokens \
-         WHERE token_hash = $1 AND revoked = 0 AND expires_at_us > $2",
-    )
-    .bind(token_hash)
-    .bind(now_us)
-    .fetch_optional(store.reader())
-    .await?;
-    row.map(|r| {
-        Ok(ApiToken {
-            id: r.try_get("id")?,
-            user_id: r.try_get("user_id")?,
-            unit_id: r.try_get("unit_id")?,
-            label: r.try_get("label")?,
-            expires_at_us: r.try_get("expires_at_us")?,
-        })
-    })
-    .transpose()
+    let found = store
+        .point_read(
+            "SELECT id, user_id, unit_id, label, expires_at_us FROM api_tokens \
+             WHERE token_hash = $1 AND revoked = 0 AND expires_at_us > $2",
+            &[Param::Text(token_hash.to_string()), Param::Int(now_us)],
+            |r| {
+                Ok(ApiToken {
+                    id: r.get("id")?,
+                    user_id: r.get("user_id")?,
+                    unit_id: r.get("unit_id")?,
+                    label: r.get("label")?,
+                    expires_at_us: r.get("expires_at_us")?,
+                })
+            },
+        )
+        .await?;
+    Ok(found.into_iter().next())
 }
 
 pub async fn revoke_for_user(tx: &mut Tx, user_id: i64) -> Result<()> {

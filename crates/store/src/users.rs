@@ -3,13 +3,13 @@
 
 use crate::audit::{AuditEvent, append};
 use crate::filter::{Filter, Value};
+use crate::local_reads::{Columns, Param};
 use crate::{Result, Store, StoreError, Tx, flag};
 use dieuhanh_core::paging::Page;
 use dieuhanh_core::policy::{Role, Scope};
 use dieuhanh_core::text::{fold, like_escape};
 use serde_json::json;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -46,25 +46,26 @@ pub struct Person {
 
 const COLUMNS: &str = "id, unit_id, username, full_name, title, role, password_hash, totp_secret, totp_last_step, disabled, created_at_us, email";
 
-fn role(r: &AnyRow) -> Result<Role> {
-    let role: String = r.try_get("role")?;
+fn role(r: Columns<'_>) -> Result<Role> {
+    let role: String = r.get("role")?;
     Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))
 }
 
-fn user(r: &AnyRow) -> Result<User> {
+fn user<'a>(r: impl Into<Columns<'a>>) -> Result<User> {
+    let r = r.into();
     Ok(User {
-        id: r.try_get("id")?,
-        unit_id: r.try_get("unit_id")?,
-        username: r.try_get("username")?,
-        full_name: r.try_get("full_name")?,
-        title: r.try_get("title")?,
+        id: r.get("id")?,
+        unit_id: r.get("unit_id")?,
+        username: r.get("username")?,
+        full_name: r.get("full_name")?,
+        title: r.get("title")?,
         role: role(r)?,
-        password_hash: r.try_get("password_hash")?,
-        totp_secret: r.try_get("totp_secret")?,
-        totp_last_step: r.try_get("totp_last_step")?,
-        disabled: flag(r.try_get("disabled")?),
-        created_at_us: r.try_get("created_at_us")?,
-        email: r.try_get("email")?,
+        password_hash: r.get("password_hash")?,
+        totp_secret: r.get("totp_secret")?,
+        totp_last_step: r.get("totp_last_step")?,
+        disabled: flag(r.get("disabled")?),
+        created_at_us: r.get("created_at_us")?,
+        email: r.get("email")?,
     })
 }
 
@@ -120,14 +121,15 @@ pub async fn by_username(store: &Store, username: &str) -> Result<User> {
     user(&row)
 }
 
+/// A person by id (a point read: every signed-in request asks).
 pub async fn by_id(store: &Store, id: i64) -> Result<User> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(store.reader())
+    store
+        .point_read(&sql, &[Param::Int(id)], |r| user(r))
         .await?
-        .ok_or(StoreError::NotFound)?;
-    user(&row)
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound)
 }
 
 /// Filters for the people list.
@@ -176,7 +178,7 @@ pub async fn search(
                 username: r.try_get("username")?,
                 full_name: r.try_get("full_name")?,
                 title: r.try_get("title")?,
-                role: role(r)?,
+                role: role(r.into())?,
                 unit_id: r.try_get("unit_id")?,
                 unit_code: r.try_get("unit_code")?,
                 unit_name: r.try_get("unit_name")?,
