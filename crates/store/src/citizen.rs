@@ -491,8 +491,9 @@ pub async fn reports(store: &Store, q: &ReportQuery) -> Result<Vec<PublicReport>
         " ORDER BY c.requested_at_us DESC, c.item_id DESC LIMIT ${} OFFSET ${count}",
         count - 1
     ));
-    if !q.public_ids.is_empty() && q.limit <= 10 {
-        // A report asked for by its id (Open311's GET of one request): a point read.
+    if q.public_ids.len() == 1 && q.limit <= 10 {
+        // One report asked for by its id (Open311's GET of one request): a point read.
+        // A list of ids, however short the page, goes through the pool.
         let params: Vec<Param> = texts
             .into_iter()
             .map(Param::Text)

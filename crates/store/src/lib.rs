@@ -139,12 +139,16 @@ impl Store {
                 (read, write, local_reads::LocalReads::for_url(url)?)
             }
             Dialect::Postgres => {
-                let pool = AnyPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
-                    .await?;
-                (pool.clone(), pool, None)
+                // Separate pools, so a page that runs its reads at once (the cockpit runs
+                // about 17) never leaves a write transaction waiting for a connection.
+                let pool = |size| {
+                    AnyPoolOptions::new()
+                        .max_connections(size)
+                        .acquire_timeout(Duration::from_secs(10))
+                };
+                let read = pool(16).connect_with(options.clone()).await?;
+                let write = pool(8).connect_with(options).await?;
+                (read, write, None)
             }
         };
         Ok(Store {

@@ -6,7 +6,8 @@
 //! third of the server's time in scheduler switches. Here each thread that asks gets its
 //! own connection to the same file, kept for the thread's life, and the statement runs
 //! where the request is. The caller's thread (a runtime worker) is held while it runs, so
-//! only point reads through a unique index come here, never a scan or a list.
+//! only statements that find their rows by a unique key and return a handful come here,
+//! never a scan or a list of keys.
 //!
 //! The connections only read (`query_only`); in WAL mode each statement sees every
 //! transaction committed before it began, the same as a pooled reader would.
