@@ -43,6 +43,8 @@ pub struct Settings {
     pub open311_jurisdiction: String,
     /// Reports one Open311 API key may send per minute.
     pub open311_posts_per_minute: u32,
+    /// What one client address may write without signing in, per minute.
+    pub public_posts_per_minute: u32,
     /// The last group (`MX1X2`) of the agency identifier in dossier codes; HCMC's
     /// official identifiers are not in our sources, so this is a placeholder to set.
     pub dossier_agency_suffix: String,
@@ -117,6 +119,7 @@ impl Default for Settings {
             reminder_days: ReminderDays::List(vec![3, 1]),
             open311_jurisdiction: "hochiminhcity.gov.vn".into(),
             open311_posts_per_minute: 60,
+            public_posts_per_minute: 10,
             dossier_agency_suffix: "A00".into(),
         }
     }

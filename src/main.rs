@@ -295,6 +295,7 @@ fn web_config(s: &Settings, demo: bool) -> anyhow::Result<WebConfig> {
         mailer: mailer(s)?,
         open311_jurisdiction: s.open311_jurisdiction.clone(),
         open311_posts_per_minute: s.open311_posts_per_minute,
+        public_posts_per_minute: s.public_posts_per_minute,
         dossier_agency_suffix: s.dossier_agency_suffix.clone(),
         ..WebConfig::default()
     })

@@ -937,3 +937,48 @@ async fn an_applicant_sees_and_supplements_only_their_own_dossiers() {
     assert_eq!(still.state, "awaiting_supplement");
     app.assert_statistics_tallied().await;
 }
+
+/// A visitor who is not signed in cannot try identity numbers by the thousand: past the
+/// minute's allowance from one address, ratings are refused with 429 and a clear message
+/// (the right number included), and nothing is rated.
+#[tokio::test]
+async fn anonymous_ratings_from_one_address_are_limited() {
+    let app = TestApp::spawn_with(common::Options {
+        config: dieuhanh_web::state::WebConfig {
+            login_attempts_per_minute: 1000,
+            public_posts_per_minute: 3,
+            ..dieuhanh_web::state::WebConfig::default()
+        },
+        ..common::Options::default()
+    })
+    .await;
+    let (id, code) = counter_intake(&app, "Trần Thị Thử", "079201005555").await;
+    let visitor = app.browser();
+    let rate = |identity: &'static str| {
+        let (app, visitor, code) = (&app, &visitor, code.clone());
+        async move {
+            app.post_form(
+                visitor,
+                "/dich-vu-cong/1.001193",
+                "/tra-cuu/danh-gia",
+                &[
+                    ("code", code.as_str()),
+                    ("identity", identity),
+                    ("rating", "satisfied"),
+                ],
+            )
+            .await
+        }
+    };
+    // Guesses within the allowance are answered as usual (not yet finished or not the
+    // applicant: the same refusal either way).
+    for guess in ["079201000001", "079201000002", "079201000003"] {
+        assert_eq!(rate(guess).await.status().as_u16(), 400);
+    }
+    let r = rate("079201005555").await;
+    assert_eq!(r.status().as_u16(), 429);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Vui lòng thử lại sau"), "{html}");
+    let d = dieuhanh_store::dossiers::get(&app.store, id).await.unwrap();
+    assert!(d.rating.is_empty(), "nothing was rated");
+}

@@ -83,6 +83,7 @@ impl Default for Options {
             demo: true,
             config: WebConfig {
                 login_attempts_per_minute: 1000,
+                public_posts_per_minute: 1000,
                 ..WebConfig::default()
             },
         }

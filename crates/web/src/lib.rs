@@ -105,6 +105,7 @@ pub async fn build_state(
         calendar,
         throttle: LoginThrottle::new(config.login_attempts_per_minute),
         key_throttle: security::throttle::KeyThrottle::new(config.open311_posts_per_minute),
+        public_throttle: security::throttle::AddressThrottle::new(config.public_posts_per_minute),
         store,
         config: Arc::new(config),
         keys: Arc::new(Keys::from_master(master_key)),
@@ -935,6 +936,7 @@ pub fn spawn_housekeeping(state: AppState) {
             tick.tick().await;
             state.throttle.retain_recent();
             state.key_throttle.retain_recent();
+            state.public_throttle.retain_recent();
             let now = dieuhanh_core::time::now_us();
             let idle = now - state.config.session_idle.as_micros() as i64;
             let absolute = now - state.config.session_absolute.as_micros() as i64;

@@ -36,6 +36,9 @@ pub struct WebConfig {
     pub open311_jurisdiction: String,
     /// Reports one Open311 key may send per minute.
     pub open311_posts_per_minute: u32,
+    /// What one client address may write without signing in, per minute: online filings
+    /// and ratings proved by an identity number.
+    pub public_posts_per_minute: u32,
     /// The last group of the agency identifier in dossier codes (see
     /// [`crate::dossiers::agency_code`]).
     pub dossier_agency_suffix: String,
@@ -58,6 +61,7 @@ impl Default for WebConfig {
             open311_jurisdiction: crate::open311::DEFAULT_JURISDICTION.to_string(),
             dossier_agency_suffix: "A00".to_string(),
             open311_posts_per_minute: 60,
+            public_posts_per_minute: 10,
         }
     }
 }
@@ -97,6 +101,7 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     /// Open311 POSTs per integrator key.
     pub key_throttle: crate::security::throttle::KeyThrottle,
+    pub public_throttle: crate::security::throttle::AddressThrottle,
     pub geography: Option<Arc<Geography>>,
     /// The working-day calendar every deadline is computed with; replaced whole when an
     /// administrator enters a year's notice.

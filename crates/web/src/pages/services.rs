@@ -6,7 +6,7 @@
 
 use super::dossiers::appointment_text;
 use super::{PageError, PageForm, PagePath, PageQuery, render, respond};
-use crate::auth::PageCtx;
+use crate::auth::{ConnectAddr, PageCtx};
 use crate::dossiers::{self as service, Applicant, Filer, Filing, PublicDossier, Upload};
 use crate::state::AppState;
 use askama::Template;
@@ -116,9 +116,24 @@ pub async fn procedure(
 }
 
 /// The online filing: a multipart form with one file input per document.
+/// Whether a visitor who is not signed in has written too often from this address in the
+/// last minute: the message to show if so. Signed-in people are not counted here.
+fn anonymous_over_limit(state: &AppState, ctx: &PageCtx, addr: std::net::IpAddr) -> Option<String> {
+    if ctx.viewer.is_some() {
+        return None;
+    }
+    let wait = state.public_throttle.check(addr).err()?;
+    let seconds = wait.as_secs().max(1).to_string();
+    Some(
+        ctx.t
+            .fill("services.throttled", [("seconds", seconds.as_str())]),
+    )
+}
+
 pub async fn file(
     State(state): State<AppState>,
     ctx: PageCtx,
+    ConnectAddr(addr): ConnectAddr,
     PagePath(code): PagePath<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -127,6 +142,21 @@ pub async fn file(
         let (fields, uploads) = read_multipart(&headers, body)
             .await
             .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error.bad_form"))?;
+        if let Some(error) = anonymous_over_limit(&state, &ctx, addr) {
+            let mut entered = fields.clone();
+            entered.remove("csrf");
+            entered.remove("identity");
+            return procedure_page(
+                &state,
+                &ctx,
+                &code,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(error),
+                entered,
+                None,
+            )
+            .await;
+        }
         let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
         let filing = Filing {
             procedure_code: code.clone(),
@@ -338,9 +368,21 @@ pub struct RateForm {
 pub async fn rate(
     State(state): State<AppState>,
     ctx: PageCtx,
+    ConnectAddr(addr): ConnectAddr,
     PageForm(form): PageForm<RateForm>,
 ) -> Response {
     let result = async {
+        if let Some(error) = anonymous_over_limit(&state, &ctx, addr) {
+            return lookup_page(
+                &state,
+                &ctx,
+                &form.code,
+                StatusCode::TOO_MANY_REQUESTS,
+                None,
+                Some(error),
+            )
+            .await;
+        }
         let principal = ctx.viewer.as_ref().map(|v| v.principal());
         match service::rate(
             &state,

@@ -49,13 +49,18 @@ impl LoginThrottle {
     }
 }
 
-/// Requests per integrator key (Open311 POSTs): one limiter keyed by the key's id.
+/// Requests per key in a minute: per integrator key (Open311 POSTs, keyed by the key's
+/// id) or per client address (what anonymous visitors write: online filings and ratings
+/// proved by an identity number, which a guesser would otherwise try by the thousand).
 #[derive(Clone)]
-pub struct KeyThrottle {
-    per_key: Arc<DefaultKeyedRateLimiter<i64>>,
+pub struct KeyThrottle<K: std::hash::Hash + Eq + Clone = i64> {
+    per_key: Arc<DefaultKeyedRateLimiter<K>>,
 }
 
-impl KeyThrottle {
+/// Anonymous public writes, per client address.
+pub type AddressThrottle = KeyThrottle<IpAddr>;
+
+impl<K: std::hash::Hash + Eq + Clone> KeyThrottle<K> {
     pub fn new(per_minute: u32) -> Self {
         let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         KeyThrottle {
@@ -64,9 +69,9 @@ impl KeyThrottle {
     }
 
     /// `Ok` if the key may send now, or how long to wait.
-    pub fn check(&self, key_id: i64) -> Result<(), Duration> {
+    pub fn check(&self, key: K) -> Result<(), Duration> {
         self.per_key
-            .check_key(&key_id)
+            .check_key(&key)
             .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
 
@@ -88,5 +93,23 @@ mod tests {
         }
         assert!(t.check("ADMIN", ip).is_err());
         assert!(t.check("someone-else", ip).is_ok());
+    }
+
+    #[test]
+    fn an_address_over_its_minute_waits_and_another_does_not() {
+        let t = AddressThrottle::new(3);
+        let (a, b): (IpAddr, IpAddr) = (
+            "203.0.113.7".parse().unwrap(),
+            "203.0.113.8".parse().unwrap(),
+        );
+        for _ in 0..3 {
+            assert!(t.check(a).is_ok());
+        }
+        let wait = t.check(a).expect_err("the fourth waits");
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_secs(20),
+            "{wait:?}"
+        );
+        assert!(t.check(b).is_ok());
     }
 }
