@@ -233,8 +233,8 @@ fn contribution(h: &HistoricDossier<'_>) -> Result<Option<Contribution>> {
 /// The tables whose ids generated history writes explicitly (see [`crate::bulk_work`]).
 pub const EXPLICIT_ID_TABLES: [&str; 3] = ["work_items", "directives", "report_templates"];
 
-/// After writing explicit ids on PostgreSQL, moves each identity sequence past them, so
-/// the next record gets the next free id.
+/// After writing in bulk on PostgreSQL: moves each identity sequence past the explicit
+/// ids, so the next record gets the next free id, and gathers the planner's statistics.
 pub async fn finish(store: &Store) -> Result<()> {
     if store.dialect() == Dialect::Postgres {
         for table in EXPLICIT_ID_TABLES {
@@ -245,6 +245,11 @@ pub async fn finish(store: &Store) -> Result<()> {
                 .execute(store.reader())
                 .await?;
         }
+        // The planner's statistics, now rather than whenever autovacuum comes round: a
+        // table loaded from empty has none, and without them PostgreSQL guessed 62,000
+        // events per item, JIT-compiled every public lookup (134 lookups a second
+        // instead of 3,600) and took 760 ms for the cockpit instead of 33.
+        sqlx::query("ANALYZE").execute(store.reader()).await?;
     }
     Ok(())
 }
