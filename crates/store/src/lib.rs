@@ -226,6 +226,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(local) = &self.local {
+            local.close();
+        }
         self.read.close().await;
         self.write.close().await;
     }

@@ -16,6 +16,7 @@ use crate::{Result, StoreError};
 use sqlx::any::AnyRow;
 use std::cell::RefCell;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -61,6 +62,9 @@ pub(crate) enum Param {
 /// which each thread's connection to it is closed the next time the thread reads.
 pub(crate) struct LocalReads {
     path: PathBuf,
+    /// Set by `Store::close`: reads refuse, and each thread's connection is dropped the
+    /// next time it is asked for.
+    closed: AtomicBool,
 }
 
 thread_local! {
@@ -83,7 +87,12 @@ impl LocalReads {
         }
         Ok(Some(Arc::new(LocalReads {
             path: path.to_path_buf(),
+            closed: AtomicBool::new(false),
         })))
+    }
+
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
     }
 
     fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
@@ -107,6 +116,10 @@ impl LocalReads {
         CONNECTIONS.with(|cell| {
             let mut connections = cell.borrow_mut();
             let mine = Arc::downgrade(self);
+            if self.closed.load(Ordering::Acquire) {
+                connections.retain(|(w, _)| !Weak::ptr_eq(w, &mine));
+                return Err(StoreError::Local("the database is closed".into()));
+            }
             let index = match connections.iter().position(|(w, _)| Weak::ptr_eq(w, &mine)) {
                 Some(i) => i,
                 None => {
@@ -195,6 +208,9 @@ mod tests {
         let write = reads.fetch("DELETE FROM t RETURNING id", &[], |r| r.get::<i64>("id"));
         assert!(write.is_err());
         assert_eq!(read(1).expect("read").len(), 1);
+        // Closed with its store: reads refuse.
+        reads.close();
+        assert!(read(1).is_err());
     }
 
     #[test]
