@@ -491,25 +491,17 @@ pub async fn reports(store: &Store, q: &ReportQuery) -> Result<Vec<PublicReport>
         " ORDER BY c.requested_at_us DESC, c.item_id DESC LIMIT ${} OFFSET ${count}",
         count - 1
     ));
+    let params: Vec<Param> = texts
+        .into_iter()
+        .map(Param::Text)
+        .chain(ints.into_iter().map(Param::Int))
+        .collect();
     if q.public_ids.len() == 1 && q.limit <= 10 {
         // One report asked for by its id (Open311's GET of one request): a point read.
         // A list of ids, however short the page, goes through the pool.
-        let params: Vec<Param> = texts
-            .into_iter()
-            .map(Param::Text)
-            .chain(ints.into_iter().map(Param::Int))
-            .collect();
         return store.point_read(&sql, &params, |r| report_row(r)).await;
     }
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for t in &texts {
-        query = query.bind(t.clone());
-    }
-    for i in &ints {
-        query = query.bind(*i);
-    }
-    let rows = query.fetch_all(store.reader()).await?;
-    rows.iter().map(report_row).collect()
+    store.pooled_read(&sql, &params, |r| report_row(r)).await
 }
 
 pub async fn by_item(store: &Store, item_id: i64) -> Result<PublicReport> {
@@ -527,10 +519,10 @@ pub async fn by_item(store: &Store, item_id: i64) -> Result<PublicReport> {
 /// (unit, days, reports), for medians. Counted in the database, so the rows that come back
 /// are a histogram, not one per report.
 pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i64, i64)>> {
-    // A report's work item begins when the report is made, so this reads the index of
-    // closed work alone.
-    // Days since 1970-01-01: of the closing date, and of the instant made in Vietnam time
-    // (integer arithmetic; formatting a date per row cost SQLite a third of the query).
+    // A report's work item begins when the report is made, so the index of closed work
+    // answers alone. Days are counted from 1970-01-01, of the closing date and of that
+    // instant in Vietnam time, in integer arithmetic (formatting a date per row cost
+    // SQLite a third of the query).
     let closed_day = match store.dialect() {
         crate::Dialect::Sqlite => "CAST(julianday(closed_on) - 2440587.5 AS BIGINT)",
         crate::Dialect::Postgres => "CAST(CAST(closed_on AS DATE) - DATE '1970-01-01' AS BIGINT)",

@@ -167,9 +167,29 @@ impl Store {
         params: &[local_reads::Param],
         map: impl Fn(local_reads::Columns<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
-        if let Some(local) = &self.local {
-            return local.fetch(sql, params, map);
+        match &self.local {
+            Some(local) => local.fetch(sql, params, map),
+            None => self.pooled_read(sql, params, map).await,
         }
+    }
+
+    /// The one row (or none) a point read finds.
+    pub(crate) async fn point_read_one<T>(
+        &self,
+        sql: &str,
+        params: &[local_reads::Param],
+        map: impl Fn(local_reads::Columns<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        Ok(self.point_read(sql, params, map).await?.into_iter().next())
+    }
+
+    /// The rows of `sql` with `params` through the read pool, each mapped by `map`.
+    pub(crate) async fn pooled_read<T>(
+        &self,
+        sql: &str,
+        params: &[local_reads::Param],
+        map: impl Fn(local_reads::Columns<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
         for p in params {
             query = match p {

@@ -39,8 +39,8 @@ pub async fn create(
 
 /// The session with this hash, if any (a point read: every signed-in page asks).
 pub async fn get(store: &Store, token_hash: &str) -> Result<Option<Session>> {
-    let found = store
-        .point_read(
+    store
+        .point_read_one(
             "SELECT token_hash, user_id, unit_id, mfa_pending, created_at_us, last_seen_us \
              FROM sessions WHERE token_hash = $1",
             &[Param::Text(token_hash.to_string())],
@@ -55,8 +55,7 @@ pub async fn get(store: &Store, token_hash: &str) -> Result<Option<Session>> {
                 })
             },
         )
-        .await?;
-    Ok(found.into_iter().next())
+        .await
 }
 
 /// Records activity (for the idle timeout).

@@ -333,15 +333,15 @@ pub async fn ensure(store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// A period's cohort per unit: its standing at the end of the period (`early`, `on_time`,
-/// `late`, `pending_within`, `pending_overdue`, or `open` for dossiers still open now)
-/// with the counts. Months are `YYYY-MM`, `first` to `last` inclusive.
 /// Received before the period (`$1`) and ended in or after it, read by the index of
 /// ended months. `received_month || ''` keeps SQLite's planner off the index of received
 /// months, which it would otherwise pick and read nearly every group of the past through
 /// (7 ms instead of 3 at `history` scale); the result is the same on both databases.
 const ENDED_IN_OR_AFTER: &str = "ended_month >= $1 AND received_month || '' < $1";
 
+/// A period's cohort per unit: its standing at the end of the period (`early`, `on_time`,
+/// `late`, `pending_within`, `pending_overdue`, or `open` for dossiers still open now)
+/// with the counts. Months are `YYYY-MM`, `first` to `last` inclusive.
 pub async fn cohort(
     store: &Store,
     first: &str,

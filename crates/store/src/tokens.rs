@@ -53,8 +53,8 @@ pub async fn create(
 
 /// The live token with this hash, if any (a point read: every API request asks).
 pub async fn find_live(store: &Store, token_hash: &str, now_us: i64) -> Result<Option<ApiToken>> {
-    let found = store
-        .point_read(
+    store
+        .point_read_one(
             "SELECT id, user_id, unit_id, label, expires_at_us FROM api_tokens \
              WHERE token_hash = $1 AND revoked = 0 AND expires_at_us > $2",
             &[Param::Text(token_hash.to_string()), Param::Int(now_us)],
@@ -68,8 +68,7 @@ pub async fn find_live(store: &Store, token_hash: &str, now_us: i64) -> Result<O
                 })
             },
         )
-        .await?;
-    Ok(found.into_iter().next())
+        .await
 }
 
 pub async fn revoke_for_user(tx: &mut Tx, user_id: i64) -> Result<()> {

@@ -125,10 +125,8 @@ pub async fn by_username(store: &Store, username: &str) -> Result<User> {
 pub async fn by_id(store: &Store, id: i64) -> Result<User> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
     store
-        .point_read(&sql, &[Param::Int(id)], |r| user(r))
+        .point_read_one(&sql, &[Param::Int(id)], |r| user(r))
         .await?
-        .into_iter()
-        .next()
         .ok_or(StoreError::NotFound)
 }
 

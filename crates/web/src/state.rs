@@ -101,6 +101,7 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     /// Open311 POSTs per integrator key.
     pub key_throttle: crate::security::throttle::KeyThrottle,
+    /// Online filings and ratings by identity number, per address, when not signed in.
     pub public_throttle: crate::security::throttle::AddressThrottle,
     pub geography: Option<Arc<Geography>>,
     /// The working-day calendar every deadline is computed with; replaced whole when an

@@ -115,7 +115,6 @@ pub async fn procedure(
     respond(&ctx, result)
 }
 
-/// The online filing: a multipart form with one file input per document.
 /// Whether a visitor who is not signed in has written too often from this address in the
 /// last minute: the message to show if so. Signed-in people are not counted here.
 fn anonymous_over_limit(state: &AppState, ctx: &PageCtx, addr: std::net::IpAddr) -> Option<String> {
@@ -130,6 +129,7 @@ fn anonymous_over_limit(state: &AppState, ctx: &PageCtx, addr: std::net::IpAddr)
     )
 }
 
+/// The online filing: a multipart form with one file input per document.
 pub async fn file(
     State(state): State<AppState>,
     ctx: PageCtx,
