@@ -9,6 +9,7 @@ use dieuhanh_core::text::fold;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::borrow::Cow;
 
 pub struct NewDirective<'a> {
     /// The issuing unit.
@@ -354,17 +355,35 @@ pub(crate) async fn insert_event(
 
 /// A change decided by the workflow engine, with the fields the action sets.
 pub struct Change<'a> {
-    pub action: &'a str,
-    pub from: &'a str,
-    pub to: &'a str,
+    pub action: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
     pub actor: i64,
-    pub note: &'a str,
+    pub note: Cow<'a, str>,
     pub progress: Option<i64>,
     pub assignee_id: Option<i64>,
-    pub due_date: Option<&'a str>,
-    pub closed_on: Option<&'a str>,
+    pub due_date: Option<Cow<'a, str>>,
+    pub closed_on: Option<Cow<'a, str>>,
     /// The item is open again (e.g. a report returned for correction): clears `closed_on`.
     pub reopen: bool,
+}
+
+impl Change<'_> {
+    /// The same change owning its text, for a write job (`Store::write`).
+    pub fn into_owned(self) -> Change<'static> {
+        Change {
+            action: self.action,
+            from: self.from,
+            to: self.to,
+            actor: self.actor,
+            note: Cow::Owned(self.note.into_owned()),
+            progress: self.progress,
+            assignee_id: self.assignee_id,
+            due_date: self.due_date.map(|d| Cow::Owned(d.into_owned())),
+            closed_on: self.closed_on.map(|d| Cow::Owned(d.into_owned())),
+            reopen: self.reopen,
+        }
+    }
 }
 
 /// Applies a checked transition. The update only succeeds if the item is still in the
@@ -383,8 +402,8 @@ pub async fn apply(tx: &mut Tx, item: &WorkItem, change: &Change<'_>) -> Result<
     .bind(change.to)
     .bind(change.progress)
     .bind(change.assignee_id)
-    .bind(change.due_date)
-    .bind(change.closed_on)
+    .bind(change.due_date.as_deref())
+    .bind(change.closed_on.as_deref())
     .bind(item.id)
     .bind(change.from)
     .bind(i64::from(change.reopen))
@@ -409,7 +428,7 @@ pub async fn apply(tx: &mut Tx, item: &WorkItem, change: &Change<'_>) -> Result<
     .bind(change.action)
     .bind(change.from)
     .bind(change.to)
-    .bind(change.note)
+    .bind(change.note.as_ref())
     .bind(change.progress)
     .execute(&mut **tx)
     .await?;

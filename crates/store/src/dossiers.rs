@@ -371,7 +371,7 @@ pub async fn extension(store: &Store, item_id: i64) -> Result<Option<Extension>>
 
 /// What a dossier action records beside the work item's transition.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Record<'a> {
+pub enum Record {
     /// Received by the desk: the legal clock starts.
     Received {
         at_us: i64,
@@ -379,7 +379,7 @@ pub enum Record<'a> {
     },
     SupplementRequested {
         at_us: i64,
-        reason: &'a str,
+        reason: String,
     },
     /// The last episode completed; the term restarts (§2.4).
     Supplemented {
@@ -390,26 +390,26 @@ pub enum Record<'a> {
         at_us: i64,
         old: Date,
         new: Date,
-        reason: &'a str,
+        reason: String,
     },
     /// Approved or refused: the result is ready.
     Finished {
         at_us: i64,
-        outcome: &'a str,
-        note: &'a str,
+        outcome: &'static str,
+        note: String,
     },
     Returned {
         at_us: i64,
     },
     Withdrawn {
         at_us: i64,
-        note: &'a str,
+        note: String,
     },
 }
 
 /// Writes what an action changes on the dossier; the caller applied the transition in
 /// the same transaction.
-pub async fn record(tx: &mut Tx, d: &Dossier, what: &Record<'_>) -> Result<()> {
+pub async fn record(tx: &mut Tx, d: &Dossier, what: &Record) -> Result<()> {
     let before = crate::tallies::contribution(tx, d.item_id).await?;
     match what {
         Record::Received { at_us, appointment } => {

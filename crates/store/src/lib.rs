@@ -37,13 +37,17 @@ pub mod tokens;
 pub mod units;
 pub mod users;
 pub mod visits;
+mod writer;
 
+use futures_util::FutureExt;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use std::panic::AssertUnwindSafe;
 use std::str::FromStr;
 use std::time::Duration;
 
 pub use sqlx::Row;
+pub use writer::WriteFuture;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -114,6 +118,8 @@ pub struct Store {
     dialect: Dialect,
     /// SQLite in a file: point reads on the calling thread (see `local_reads`).
     local: Option<std::sync::Arc<local_reads::LocalReads>>,
+    /// SQLite: the group-commit thread that runs `write` jobs (see `writer`).
+    writer: Option<writer::Writer>,
 }
 
 /// A redacted form of a database URL, safe to log.
@@ -132,11 +138,17 @@ impl Store {
         sqlx::any::install_default_drivers();
         let dialect = Dialect::from_url(url).ok_or(StoreError::UnsupportedUrl)?;
         let options = AnyConnectOptions::from_str(url)?;
-        let (read, write, local) = match dialect {
+        let (read, write, local, writer) = match dialect {
             Dialect::Sqlite => {
                 let read = sqlite_pool(4).connect_with(options.clone()).await?;
                 let write = sqlite_pool(1).connect_with(options).await?;
-                (read, write, local_reads::LocalReads::for_url(url)?)
+                let writer = writer::Writer::start(write.clone())?;
+                (
+                    read,
+                    write,
+                    local_reads::LocalReads::for_url(url)?,
+                    Some(writer),
+                )
             }
             Dialect::Postgres => {
                 // Separate pools, so a page that runs its reads at once (the cockpit runs
@@ -148,7 +160,7 @@ impl Store {
                 };
                 let read = pool(16).connect_with(options.clone()).await?;
                 let write = pool(8).connect_with(options).await?;
-                (read, write, None)
+                (read, write, None, None)
             }
         };
         Ok(Store {
@@ -156,6 +168,7 @@ impl Store {
             write,
             dialect,
             local,
+            writer,
         })
     }
 
@@ -217,6 +230,34 @@ impl Store {
     /// Starts a write transaction. Commit it to make the change durable.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(self.write.begin().await?)
+    }
+
+    /// Runs `job` in a write transaction and returns its result once the transaction is
+    /// durable; a job that fails changes nothing. On SQLite the jobs that arrive together
+    /// share one commit on the writer thread (see `writer`), so `job` owns what it needs
+    /// and must not wait on anything but the transaction. The path for the frequent
+    /// writes (dossiers, tasks); `begin` remains for the rest.
+    pub async fn write<R, E, F>(&self, job: F) -> std::result::Result<R, E>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> WriteFuture<'t, std::result::Result<R, E>>
+            + Send
+            + 'static,
+        R: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => writer.run(job).await,
+            None => {
+                let mut tx = self.begin().await?;
+                // A panicking job fails as it does on the writer thread; `tx` rolls back.
+                let result = AssertUnwindSafe(job(&mut tx))
+                    .catch_unwind()
+                    .await
+                    .map_err(|_| writer::panicked())??;
+                tx.commit().await.map_err(StoreError::from)?;
+                Ok(result)
+            }
+        }
     }
 
     /// Applies every pending migration of this backend.

@@ -463,11 +463,11 @@ pub async fn seed_demo_direction(store: &Store, today: jiff::civil::Date) -> Res
                     from: t.from,
                     to: t.to,
                     actor,
-                    note: "",
+                    note: "".into(),
                     progress,
                     assignee_id: (action == "assign").then_some(officer.id),
                     due_date: None,
-                    closed_on,
+                    closed_on: closed_on.map(Into::into),
                     reopen: false,
                 };
                 let current = crate::direction::WorkItem {
@@ -626,7 +626,7 @@ pub async fn seed_demo_obstacles(store: &Store, today: jiff::civil::Date) -> Res
                 from: t.from,
                 to: t.to,
                 actor: responder.id,
-                note: answer,
+                note: (*answer).into(),
                 progress: None,
                 assignee_id: None,
                 due_date: None,

@@ -260,11 +260,11 @@ pub async fn seed_demo_reports(store: &Store, today: Date) -> Result<usize> {
                     from: t.from,
                     to: t.to,
                     actor: ward_leader.id,
-                    note: "",
+                    note: "".into(),
                     progress: None,
                     assignee_id: None,
                     due_date: None,
-                    closed_on: Some(&closed),
+                    closed_on: Some(closed.as_str().into()),
                     reopen: false,
                 },
             )

@@ -409,11 +409,11 @@ pub async fn seed_demo_citizen_reports(store: &Store, today: jiff::civil::Date) 
                     from: t.from,
                     to: t.to,
                     actor,
-                    note,
+                    note: (*note).into(),
                     progress: None,
                     assignee_id: None,
                     due_date: None,
-                    closed_on: closed.as_deref(),
+                    closed_on: closed.as_deref().map(Into::into),
                     reopen: false,
                 },
             )

@@ -412,7 +412,7 @@ pub async fn act(
         from: t.from,
         to: t.to,
         actor: principal.user_id,
-        note,
+        note: note.into(),
         progress: None,
         assignee_id: None,
         due_date: None,
@@ -420,8 +420,6 @@ pub async fn act(
         reopen: false,
     };
     let today = today();
-    let today_text = today.to_string();
-    let new_due;
     let mut transfer_to = None;
     match (spec.kind, t.action) {
         ("task" | "citizen_report", "assign") => {
@@ -448,20 +446,18 @@ pub async fn act(
             let d = parse_date(&input.due_date)
                 .filter(|d| *d > current)
                 .ok_or(DirectionError::Invalid("invalid_due_date"))?;
-            new_due = d.to_string();
-            change.due_date = Some(&new_due);
+            change.due_date = Some(d.to_string().into());
         }
         ("task", "accept_completion") => {
             change.progress = Some(100);
-            change.closed_on = Some(&today_text);
+            change.closed_on = Some(today.to_string().into());
         }
         // A reopened obstacle gets a fresh answering term.
         ("obstacle", "reopen") => {
-            new_due = state
+            let due = state
                 .calendar()
-                .add_working_days(today, crate::obstacles::answer_days(state).await)?
-                .to_string();
-            change.due_date = Some(&new_due);
+                .add_working_days(today, crate::obstacles::answer_days(state).await)?;
+            change.due_date = Some(due.to_string().into());
         }
         // A report is submitted complete; its submission date is what counts.
         ("report", "submit") => {
@@ -472,10 +468,12 @@ pub async fn act(
             if !crate::reports::missing_fields(&template, &obligation).is_empty() {
                 return Err(DirectionError::Invalid("report_incomplete"));
             }
-            change.closed_on = Some(&today_text);
+            change.closed_on = Some(today.to_string().into());
         }
         ("report", "return") => change.reopen = true,
-        ("citizen_report", "resolve" | "reject") => change.closed_on = Some(&today_text),
+        ("citizen_report", "resolve" | "reject") => {
+            change.closed_on = Some(today.to_string().into())
+        }
         ("citizen_report", "reopen") => change.reopen = true,
         ("citizen_report", "transfer") => {
             let target = dieuhanh_store::units::by_code(&state.store, input.unit.trim())
@@ -488,27 +486,45 @@ pub async fn act(
             transfer_to = Some(target.id);
         }
         ("report", "accept") => {}
-        (_, "cancel" | "accept" | "withdraw") => change.closed_on = Some(&today_text),
+        (_, "cancel" | "accept" | "withdraw") => change.closed_on = Some(today.to_string().into()),
         _ => {}
     }
-    let mut tx = state.store.begin().await?;
-    direction::apply(&mut tx, &item, &change).await?;
-    // A citizen report's public face changes with it: its updated time, and the note of a
-    // resolution, rejection or reopening (those notes are public by design).
-    if spec.kind == "citizen_report" {
-        let public = matches!(t.action, "resolve" | "reject" | "reopen").then_some(note);
-        dieuhanh_store::citizen::touch(&mut tx, item.id, public).await?;
-        if let Some(unit) = transfer_to {
-            dieuhanh_store::citizen::transfer(&mut tx, &item, unit, principal.user_id).await?;
-        }
-    }
-    if spec.kind == "obstacle" && t.action == "answer" {
-        let details = dieuhanh_store::obstacles::details(&state.store, item.id).await?;
-        dieuhanh_store::obstacles::set_answer(&mut tx, item.id, &item.title, &details.domain, note)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    // Read before the write job: the job holds the writer while it runs.
+    let obstacle = if spec.kind == "obstacle" && t.action == "answer" {
+        Some(dieuhanh_store::obstacles::details(&state.store, item.id).await?)
+    } else {
+        None
+    };
+    let (change, actor, action) = (change.into_owned(), principal.user_id, t.action);
+    state
+        .store
+        .write(move |tx| {
+            Box::pin(async move {
+                direction::apply(tx, &item, &change).await?;
+                // A citizen report's public face changes with it: its updated time, and
+                // the note of a resolution, rejection or reopening (public by design).
+                if spec.kind == "citizen_report" {
+                    let public = matches!(action, "resolve" | "reject" | "reopen")
+                        .then_some(change.note.as_ref());
+                    dieuhanh_store::citizen::touch(tx, item.id, public).await?;
+                    if let Some(unit) = transfer_to {
+                        dieuhanh_store::citizen::transfer(tx, &item, unit, actor).await?;
+                    }
+                }
+                if let Some(details) = obstacle {
+                    dieuhanh_store::obstacles::set_answer(
+                        tx,
+                        item.id,
+                        &item.title,
+                        &details.domain,
+                        &change.note,
+                    )
+                    .await?;
+                }
+                Ok::<(), DirectionError>(())
+            })
+        })
+        .await
 }
 
 /// Counts of a directive's tasks by how they stand.

@@ -195,60 +195,97 @@ pub async fn file(
     let agency = agency_code(&unit.code, &state.config.dossier_agency_suffix);
     let sealed_json = serde_json::to_vec(&applicant)
         .map_err(|_| DirectionError::Invalid("invalid_applicant_name"))?;
-    let mut tx = state.store.begin().await?;
-    // The code carries the receiving unit's identifier, so the day's sequence is the
-    // receiving unit's too (§3), wherever competence sends the dossier.
-    let sequence = dossiers::next_sequence(&mut tx, unit.id, day).await?;
-    let code = dossier::format_code(
-        &agency,
-        day,
-        u32::try_from(sequence).map_err(|_| DirectionError::Invalid("code_exhausted"))?,
-    )
-    .map_err(|_| DirectionError::Invalid("code_exhausted"))?;
-    let sealed = state.keys.seal(&sealed_json, &seal_context(&code));
-    let item_id = dossiers::create(
-        &mut tx,
-        &NewDossier {
-            unit_id: handling,
-            code: &code,
-            procedure_code: &procedure.code,
-            procedure_name: &procedure.name,
-            channel: if counter_officer.is_some() {
-                "counter"
-            } else {
-                "online"
-            },
-            applicant_user_id: applicant_user,
-            applicant_sealed: &sealed,
-            identity_hash: &state.keys.lookup_hash(&applicant.identity),
-            submitted_at_us: now,
-            received_at_us: counter_officer.map(|_| now),
-            term: procedure.term,
-            appointment,
-            fee_vnd: procedure.fee_vnd,
-            created_by: counter_officer.or(applicant_user),
-            full_online: procedure.online_level == "full",
-        },
-    )
-    .await?;
-    for (u, a) in &accepted {
-        let label = &procedure.documents[u.document].name;
-        let name: String = format!("{label} - {}", a.name).chars().take(200).collect();
-        dieuhanh_store::attachments::add(
-            &mut tx,
-            &NewAttachment {
-                unit_id: handling,
-                owner: Owner::Item(item_id),
-                file_name: &name,
+    let files: Vec<StoredFile> = accepted
+        .iter()
+        .map(|(u, a)| {
+            let label = &procedure.documents[u.document].name;
+            StoredFile {
+                name: format!("{label} - {}", a.name).chars().take(200).collect(),
                 content_type: a.content_type,
-                content: &u.content,
-                uploaded_by: counter_officer.or(applicant_user),
+                content: u.content.clone(),
+            }
+        })
+        .collect();
+    let (keys, receiving) = (state.keys.clone(), unit.id);
+    let identity_hash = state.keys.lookup_hash(&applicant.identity);
+    let created_by = counter_officer.or(applicant_user);
+    state
+        .store
+        .write(move |tx| {
+            Box::pin(async move {
+                // The code carries the receiving unit's identifier, so the day's sequence
+                // is the receiving unit's too (§3), wherever competence sends the dossier.
+                let sequence = dossiers::next_sequence(tx, receiving, day).await?;
+                let code = dossier::format_code(
+                    &agency,
+                    day,
+                    u32::try_from(sequence)
+                        .map_err(|_| DirectionError::Invalid("code_exhausted"))?,
+                )
+                .map_err(|_| DirectionError::Invalid("code_exhausted"))?;
+                let sealed = keys.seal(&sealed_json, &seal_context(&code));
+                let item_id = dossiers::create(
+                    tx,
+                    &NewDossier {
+                        unit_id: handling,
+                        code: &code,
+                        procedure_code: &procedure.code,
+                        procedure_name: &procedure.name,
+                        channel: if counter_officer.is_some() {
+                            "counter"
+                        } else {
+                            "online"
+                        },
+                        applicant_user_id: applicant_user,
+                        applicant_sealed: &sealed,
+                        identity_hash: &identity_hash,
+                        submitted_at_us: now,
+                        received_at_us: counter_officer.map(|_| now),
+                        term: procedure.term,
+                        appointment,
+                        fee_vnd: procedure.fee_vnd,
+                        created_by,
+                        full_online: procedure.online_level == "full",
+                    },
+                )
+                .await?;
+                store_files(tx, handling, item_id, &files, created_by).await?;
+                Ok((item_id, code))
+            })
+        })
+        .await
+}
+
+/// A checked file on its way into a write job, which owns what it stores.
+pub struct StoredFile {
+    pub name: String,
+    pub content_type: &'static str,
+    pub content: Vec<u8>,
+}
+
+/// Stores `files` as attachments of the work item `item_id`.
+async fn store_files(
+    tx: &mut dieuhanh_store::Tx,
+    unit_id: i64,
+    item_id: i64,
+    files: &[StoredFile],
+    uploaded_by: Option<i64>,
+) -> Result<(), DirectionError> {
+    for f in files {
+        dieuhanh_store::attachments::add(
+            tx,
+            &NewAttachment {
+                unit_id,
+                owner: Owner::Item(item_id),
+                file_name: &f.name,
+                content_type: f.content_type,
+                content: &f.content,
+                uploaded_by,
             },
         )
         .await?;
     }
-    tx.commit().await?;
-    Ok((item_id, code))
+    Ok(())
 }
 
 /// How the principal stands to a dossier: the engine's relations, or `NotFound` when
@@ -332,7 +369,7 @@ pub async fn act(
     item_id: i64,
     input: &DossierAction,
 ) -> Result<(), DirectionError> {
-    act_with_files(state, principal, item_id, input, &[]).await
+    act_with_files(state, principal, item_id, input, Vec::new()).await
 }
 
 /// Takes an action and stores the files that come with it, in one transaction.
@@ -341,7 +378,7 @@ async fn act_with_files(
     principal: &Principal,
     item_id: i64,
     input: &DossierAction,
-    files: &[(&Upload, files::Accepted)],
+    files: Vec<StoredFile>,
 ) -> Result<(), DirectionError> {
     let (d, relations) = visible(state, principal, item_id).await?;
     let note = input.note.trim();
@@ -373,7 +410,7 @@ async fn act_with_files(
         from: t.from,
         to: t.to,
         actor: principal.user_id,
-        note,
+        note: note.into(),
         progress: None,
         assignee_id: None,
         due_date: None,
@@ -394,7 +431,7 @@ async fn act_with_files(
             }
             Some(Record::SupplementRequested {
                 at_us: now,
-                reason: note,
+                reason: note.to_string(),
             })
         }
         "supplement" => Some(Record::Supplemented {
@@ -421,11 +458,11 @@ async fn act_with_files(
                 at_us: now,
                 old: due,
                 new,
-                reason: note,
+                reason: note.to_string(),
             })
         }
         "approve" | "refuse" => {
-            change.closed_on = Some(&today_text);
+            change.closed_on = Some(today_text.clone().into());
             Some(Record::Finished {
                 at_us: now,
                 outcome: if t.action == "approve" {
@@ -433,13 +470,16 @@ async fn act_with_files(
                 } else {
                     "refused"
                 },
-                note,
+                note: note.to_string(),
             })
         }
         "return_result" => Some(Record::Returned { at_us: now }),
         "withdraw" => {
-            change.closed_on = Some(&today_text);
-            Some(Record::Withdrawn { at_us: now, note })
+            change.closed_on = Some(today_text.clone().into());
+            Some(Record::Withdrawn {
+                at_us: now,
+                note: note.to_string(),
+            })
         }
         "assign" => {
             let user = dieuhanh_store::users::by_username(&state.store, input.assignee.trim())
@@ -454,27 +494,19 @@ async fn act_with_files(
         _ => None,
     };
     let item = dieuhanh_store::direction::item(&state.store, d.item_id).await?;
-    let mut tx = state.store.begin().await?;
-    dieuhanh_store::direction::apply(&mut tx, &item, &change).await?;
-    if let Some(r) = &record {
-        dossiers::record(&mut tx, &d, r).await?;
-    }
-    for (u, a) in files {
-        dieuhanh_store::attachments::add(
-            &mut tx,
-            &NewAttachment {
-                unit_id: d.unit_id,
-                owner: Owner::Item(d.item_id),
-                file_name: &a.name,
-                content_type: a.content_type,
-                content: &u.content,
-                uploaded_by: Some(principal.user_id),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    let (change, uploaded_by) = (change.into_owned(), principal.user_id);
+    state
+        .store
+        .write(move |tx| {
+            Box::pin(async move {
+                dieuhanh_store::direction::apply(tx, &item, &change).await?;
+                if let Some(r) = &record {
+                    dossiers::record(tx, &d, r).await?;
+                }
+                store_files(tx, d.unit_id, d.item_id, &files, Some(uploaded_by)).await
+            })
+        })
+        .await
 }
 
 /// Records the fee as paid: at the desk (cash, transfer) or by the applicant online.
@@ -499,17 +531,16 @@ pub async fn pay(
     if d.fee_status != "unpaid" {
         return Err(DirectionError::Invalid("fee_not_due"));
     }
-    let mut tx = state.store.begin().await?;
-    dossiers::pay(
-        &mut tx,
-        &d,
-        channel,
-        dieuhanh_core::time::now_us(),
-        principal.user_id,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let (channel, by) = (channel.to_string(), principal.user_id);
+    state
+        .store
+        .write(move |tx| {
+            Box::pin(async move {
+                dossiers::pay(tx, &d, &channel, dieuhanh_core::time::now_us(), by).await?;
+                Ok::<(), DirectionError>(())
+            })
+        })
+        .await
 }
 
 /// The ratings of the 766 satisfaction indicator.
@@ -547,21 +578,23 @@ pub async fn rate(
     if !matches!(d.state.as_str(), "finished" | "refused" | "returned") {
         return Err(DirectionError::Invalid("not_finished"));
     }
-    let mut tx = state.store.begin().await?;
-    dossiers::rate(
-        &mut tx,
-        &d,
-        rating,
-        comment.trim(),
-        principal.map(|p| p.user_id),
-    )
-    .await
-    .map_err(|e| match e {
-        dieuhanh_store::StoreError::Conflict(_) => DirectionError::Invalid("already_rated"),
-        other => other.into(),
-    })?;
-    tx.commit().await?;
-    Ok(())
+    let (rating, comment) = (rating.to_string(), comment.trim().to_string());
+    let by = principal.map(|p| p.user_id);
+    state
+        .store
+        .write(move |tx| {
+            Box::pin(async move {
+                dossiers::rate(tx, &d, &rating, &comment, by)
+                    .await
+                    .map_err(|e| match e {
+                        dieuhanh_store::StoreError::Conflict(_) => {
+                            DirectionError::Invalid("already_rated")
+                        }
+                        other => other.into(),
+                    })
+            })
+        })
+        .await
 }
 
 async fn dossiers_identity_hash(state: &AppState, d: &Dossier) -> Result<String, DirectionError> {
@@ -678,7 +711,11 @@ pub async fn supplement_online(
     for u in uploads {
         let a = files::accept(&u.name, u.content.len())
             .map_err(|p| DirectionError::Invalid(p.code()))?;
-        accepted.push((u, a));
+        accepted.push(StoredFile {
+            name: a.name,
+            content_type: a.content_type,
+            content: u.content.clone(),
+        });
     }
     act_with_files(
         state,
@@ -688,7 +725,7 @@ pub async fn supplement_online(
             action: "supplement".into(),
             ..DossierAction::default()
         },
-        &accepted,
+        accepted,
     )
     .await?;
     Ok(d.item_id)

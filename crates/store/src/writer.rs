@@ -1,0 +1,175 @@
+//! Group commit for SQLite: write transactions run whole on a thread of their own, and
+//! the ones that arrive together share one commit.
+//!
+//! SQLite has one writer at a time, so a write transaction's duration is the product's
+//! write throughput. Run from a request's task, every statement waits to be polled again
+//! among the other requests, and every transaction pays its own `fsync`
+//! (`synchronous = FULL`). Here a job is queued to the writer thread, which takes every
+//! job waiting, opens one transaction, runs each job inside a savepoint of its own (a
+//! job that fails is rolled back alone), commits once, and only then acknowledges each
+//! job: an acknowledged write is on disk, as before.
+//!
+//! PostgreSQL has many writers and groups commits itself (`commit_delay`), so there a
+//! job runs in its own transaction on the caller's task (see `Store::write`).
+
+use crate::{Result, StoreError, Tx};
+use futures_util::FutureExt;
+use sqlx::AnyPool;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+
+/// The future a write job returns: it borrows the transaction it runs in.
+pub type WriteFuture<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;
+
+/// At most this many jobs share a commit, so that one commit's latency stays bounded
+/// under a flood of writes.
+const MAX_BATCH: usize = 64;
+
+/// A job with its result type erased: true when it succeeded (its result is in the
+/// caller's slot either way).
+type Job = Box<dyn for<'t> FnOnce(&'t mut Tx) -> WriteFuture<'t, bool> + Send>;
+
+struct Queued {
+    job: Job,
+    /// Whether the job's writes are durable: sent after the commit (or at once for a job
+    /// that failed and was rolled back).
+    done: oneshot::Sender<Result<()>>,
+}
+
+/// The queue into the writer thread. The thread ends when every `Writer` is dropped.
+#[derive(Clone)]
+pub(crate) struct Writer {
+    queue: mpsc::UnboundedSender<Queued>,
+}
+
+impl Writer {
+    /// Starts the writer thread on `pool` (the write pool: one connection).
+    pub(crate) fn start(pool: AnyPool) -> Result<Writer> {
+        let (queue, jobs) = mpsc::unbounded_channel();
+        // A runtime of its own: the jobs' statements are never queued behind requests.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Local(format!("writer runtime: {e}")))?;
+        std::thread::Builder::new()
+            .name("dieuhanh-writer".into())
+            .spawn(move || runtime.block_on(serve(pool, jobs)))
+            .map_err(|e| StoreError::Local(format!("writer thread: {e}")))?;
+        Ok(Writer { queue })
+    }
+
+    /// Runs `job` in the next group commit; its result once that commit is durable.
+    pub(crate) async fn run<R, E, F>(&self, job: F) -> std::result::Result<R, E>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> WriteFuture<'t, std::result::Result<R, E>>
+            + Send
+            + 'static,
+        R: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let slot = Arc::new(Mutex::new(None));
+        let filled = slot.clone();
+        let job: Job = Box::new(move |tx| {
+            Box::pin(async move {
+                let result = job(tx).await;
+                let ok = result.is_ok();
+                if let Ok(mut slot) = filled.lock() {
+                    *slot = Some(result);
+                }
+                ok
+            })
+        });
+        let (done, durable) = oneshot::channel();
+        self.queue
+            .send(Queued { job, done })
+            .map_err(|_| StoreError::Local("the writer has stopped".into()))?;
+        durable
+            .await
+            .map_err(|_| StoreError::Local("the writer has stopped".into()))??;
+        let result = slot.lock().ok().and_then(|mut s| s.take());
+        result.unwrap_or_else(|| Err(panicked().into()))
+    }
+}
+
+async fn serve(pool: AnyPool, mut jobs: mpsc::UnboundedReceiver<Queued>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        commit(&pool, batch).await;
+    }
+}
+
+/// Runs `batch` in one transaction, each job in a savepoint, and reports each job's fate.
+async fn commit(pool: &AnyPool, batch: Vec<Queued>) {
+    let mut tx = match pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return fail(batch.into_iter().map(|q| q.done), &e.into()),
+    };
+    let mut applied = Vec::with_capacity(batch.len());
+    let mut batch = batch.into_iter();
+    while let Some(Queued { job, done }) = batch.next() {
+        let outcome = run_one(&mut tx, job).await;
+        match outcome {
+            Ok(true) => applied.push(done),
+            Ok(false) => {
+                // Rolled back to its savepoint: the others go on; its error is its own.
+                let _ = done.send(Ok(()));
+            }
+            Err(e) => {
+                // The savepoint itself failed: nothing in this transaction can be trusted.
+                drop(tx);
+                let rest = batch.map(|q| q.done);
+                return fail(applied.into_iter().chain([done]).chain(rest), &e);
+            }
+        }
+    }
+    match tx.commit().await {
+        Ok(()) => {
+            for done in applied {
+                let _ = done.send(Ok(()));
+            }
+        }
+        Err(e) => fail(applied.into_iter(), &e.into()),
+    }
+}
+
+/// One job inside a savepoint: `Ok(true)` applied, `Ok(false)` failed and undone.
+async fn run_one(tx: &mut Tx, job: Job) -> Result<bool> {
+    statement(tx, "SAVEPOINT job").await?;
+    // A panicking job is a failed job, not a dead writer.
+    let ok = AssertUnwindSafe(job(tx))
+        .catch_unwind()
+        .await
+        .unwrap_or(false);
+    if !ok {
+        statement(tx, "ROLLBACK TO SAVEPOINT job").await?;
+    }
+    statement(tx, "RELEASE SAVEPOINT job").await?;
+    Ok(ok)
+}
+
+async fn statement(tx: &mut Tx, sql: &'static str) -> Result<()> {
+    sqlx::query(sql).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The error of a job that panicked: it changed nothing.
+pub(crate) fn panicked() -> StoreError {
+    StoreError::Local("the write failed unexpectedly and changed nothing".into())
+}
+
+fn fail(waiting: impl Iterator<Item = oneshot::Sender<Result<()>>>, error: &StoreError) {
+    for done in waiting {
+        let _ = done.send(Err(StoreError::Local(format!(
+            "the write was not committed: {error}"
+        ))));
+    }
+}
