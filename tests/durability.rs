@@ -75,6 +75,7 @@ async fn acknowledged_writes_survive_kill_minus_nine() {
     assert!(up, "server did not start");
 
     let mut acknowledged = 0;
+    let mut token = String::new();
     for i in 0..5 {
         let r = client
             .post(format!("http://{addr}/api/v1/auth/login"))
@@ -83,7 +84,31 @@ async fn acknowledged_writes_survive_kill_minus_nine() {
             .await
             .unwrap();
         assert_eq!(r.status().as_u16(), 200);
+        let body: serde_json::Value = r.json().await.unwrap();
+        token = body["token"].as_str().unwrap().to_string();
         acknowledged += 1;
+    }
+    // Dossiers filed at once share group commits: each acknowledged one is on disk too.
+    let mut filings = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let (client, addr, token) = (client.clone(), addr.clone(), token.clone());
+        filings.spawn(async move {
+            let r = client
+                .post(format!("http://{addr}/api/v1/dossiers"))
+                .bearer_auth(token)
+                .json(&serde_json::json!({"procedure": "2.000884",
+                    "applicant": {"name": "Người Bền", "identity": format!("0792010{i:05}"), "phone": "0901112223"},
+                    "documents_handed_in": [0]}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 201);
+        });
+    }
+    let mut filed = 0;
+    while let Some(done) = filings.join_next().await {
+        done.unwrap();
+        filed += 1;
     }
     // SIGKILL: no shutdown, no flush.
     server.kill().unwrap();
@@ -91,6 +116,7 @@ async fn acknowledged_writes_survive_kill_minus_nine() {
 
     let store = dieuhanh_store::Store::connect(&url).await.unwrap();
     assert_eq!(store.count_rows("api_tokens").await.unwrap(), acknowledged);
+    assert_eq!(store.count_rows("dossiers").await.unwrap(), filed);
     store.close().await;
     let verify = dieuhanh(&url, &["audit", "verify"]);
     assert!(
