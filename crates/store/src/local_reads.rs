@@ -102,10 +102,6 @@ impl LocalReads {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         connection.pragma_update(None, "query_only", true)?;
-        // 16 MiB (the default is 2): enough for the inner pages of the lookup's indexes at
-        // `history` scale, so a random code reads only its leaves from the OS. A few
-        // runtime threads keep one each.
-        connection.pragma_update(None, "cache_size", -16_384)?;
         connection.busy_timeout(Duration::from_secs(5))?;
         Ok(connection)
     }
