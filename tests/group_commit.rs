@@ -172,3 +172,71 @@ async fn concurrent_intakes_and_actions_each_commit_once() {
     assert!(report.is_ok(), "the audit chain holds: {report:?}");
     app.assert_statistics_tallied().await;
 }
+
+/// Jobs queued while the writer is busy share the next commit; a job whose caller gave up
+/// before the writer reached it is never run.
+#[tokio::test]
+async fn jobs_queued_behind_a_busy_writer_share_one_commit() {
+    let (url, _backend) = fresh_database().await;
+    if !url.starts_with("sqlite:") {
+        return; // PostgreSQL runs each job in its own transaction.
+    }
+    let store = Store::connect(&url).await.expect("connect");
+    store
+        .execute_admin("CREATE TABLE group_commit_probe (id BIGINT PRIMARY KEY)")
+        .await
+        .expect("create probe table");
+    let before = store.write_batches().expect("SQLite has a writer");
+    // The first job holds the writer until the others are queued behind it.
+    let (started, running) = tokio::sync::oneshot::channel::<()>();
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    let holder = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .write(move |tx| {
+                    Box::pin(async move {
+                        insert(tx, 0).await?;
+                        let _ = started.send(());
+                        let _ = released.await;
+                        Ok::<_, Outcome>(())
+                    })
+                })
+                .await
+        })
+    };
+    running.await.expect("the first job runs");
+    let mut queued = JoinSet::new();
+    for id in 1..=10_i64 {
+        let store = store.clone();
+        queued.spawn(async move {
+            store
+                .write(move |tx| Box::pin(async move { insert(tx, id).await }))
+                .await
+        });
+    }
+    let abandoned = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .write(move |tx| Box::pin(async move { insert(tx, 99).await }))
+                .await
+        })
+    };
+    // Let every caller reach the queue, then give one of them up.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    abandoned.abort();
+    let _ = abandoned.await;
+    release.send(()).expect("the first job waits");
+    holder.await.expect("holder").expect("first job");
+    while let Some(joined) = queued.join_next().await {
+        joined.expect("queued task").expect("queued job");
+    }
+    assert_eq!(probe_ids(&store).await, (0..=10).collect::<Vec<_>>());
+    assert_eq!(
+        store.write_batches().expect("writer") - before,
+        2,
+        "the first job's commit, then one for the ten behind it"
+    );
+    store.close().await;
+}

@@ -260,6 +260,12 @@ impl Store {
         }
     }
 
+    /// How many write transactions the group-commit writer has committed (SQLite);
+    /// `None` where each write commits on its own (PostgreSQL).
+    pub fn write_batches(&self) -> Option<u64> {
+        self.writer.as_ref().map(writer::Writer::commits)
+    }
+
     /// Applies every pending migration of this backend.
     pub async fn migrate(&self) -> Result<()> {
         migrate::migrator(self.dialect).run(&self.write).await?;

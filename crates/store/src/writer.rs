@@ -9,7 +9,10 @@
 //! job that fails is rolled back alone), commits once, and only then acknowledges each
 //! job: an acknowledged write is on disk, as before.
 //!
-//! PostgreSQL has many writers and groups commits itself (`commit_delay`), so there a
+//! A job whose caller has gone (the request timed out or the client left) before the
+//! writer reached it is not run: nobody would learn that it was written.
+//!
+//! PostgreSQL has many writers, and concurrent commits share its WAL flushes, so there a
 //! job runs in its own transaction on the caller's task (see `Store::write`).
 
 use crate::{Result, StoreError, Tx};
@@ -18,6 +21,7 @@ use sqlx::AnyPool;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
@@ -43,22 +47,36 @@ struct Queued {
 #[derive(Clone)]
 pub(crate) struct Writer {
     queue: mpsc::UnboundedSender<Queued>,
+    /// Transactions committed so far (diagnostics, tests).
+    commits: Arc<AtomicU64>,
 }
 
 impl Writer {
     /// Starts the writer thread on `pool` (the write pool: one connection).
     pub(crate) fn start(pool: AnyPool) -> Result<Writer> {
         let (queue, jobs) = mpsc::unbounded_channel();
-        // A runtime of its own: the jobs' statements are never queued behind requests.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| StoreError::Local(format!("writer runtime: {e}")))?;
+        let commits = Arc::new(AtomicU64::new(0));
+        let counted = commits.clone();
         std::thread::Builder::new()
             .name("dieuhanh-writer".into())
-            .spawn(move || runtime.block_on(serve(pool, jobs)))
+            .spawn(move || {
+                // A runtime of its own: the jobs' statements never queue behind requests.
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime.block_on(serve(pool, jobs, counted)),
+                    // The queue closes with the thread: every write then says so.
+                    Err(e) => tracing::error!(error = %e, "the writer's runtime did not start"),
+                }
+            })
             .map_err(|e| StoreError::Local(format!("writer thread: {e}")))?;
-        Ok(Writer { queue })
+        Ok(Writer { queue, commits })
+    }
+
+    /// How many transactions the writer has committed.
+    pub(crate) fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
     }
 
     /// Runs `job` in the next group commit; its result once that commit is durable.
@@ -94,7 +112,7 @@ impl Writer {
     }
 }
 
-async fn serve(pool: AnyPool, mut jobs: mpsc::UnboundedReceiver<Queued>) {
+async fn serve(pool: AnyPool, mut jobs: mpsc::UnboundedReceiver<Queued>, commits: Arc<AtomicU64>) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -103,45 +121,62 @@ async fn serve(pool: AnyPool, mut jobs: mpsc::UnboundedReceiver<Queued>) {
                 Err(_) => break,
             }
         }
-        commit(&pool, batch).await;
+        // Nobody waits for these any more: they are dropped unrun.
+        batch.retain(|q| !q.done.is_closed());
+        if !batch.is_empty() && commit(&pool, batch).await {
+            commits.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
-/// Runs `batch` in one transaction, each job in a savepoint, and reports each job's fate.
-async fn commit(pool: &AnyPool, batch: Vec<Queued>) {
-    let mut tx = match pool.begin().await {
+/// Runs `batch` in one transaction, each job in a savepoint when it has company, and
+/// reports each job's fate once the transaction's is known. True when it committed.
+async fn commit(pool: &AnyPool, batch: Vec<Queued>) -> bool {
+    // IMMEDIATE: the write lock is taken now, so another process's write (the CLI) makes
+    // the batch wait (busy timeout) rather than fail halfway with a stale snapshot.
+    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
-        Err(e) => return fail(batch.into_iter().map(|q| q.done), &e.into()),
+        Err(e) => {
+            fail(batch.into_iter().map(|q| q.done), &e.into());
+            return false;
+        }
     };
     // A job alone needs no savepoint: when it fails, the whole transaction is undone.
     let alone = batch.len() == 1;
-    let mut applied = Vec::with_capacity(batch.len());
+    // Every job is answered after the commit, the failed ones too: a failure may come
+    // from an earlier job of the batch, which is only real once committed.
+    let mut answered = Vec::with_capacity(batch.len());
     let mut batch = batch.into_iter();
     while let Some(Queued { job, done }) = batch.next() {
         match run_one(&mut tx, job, !alone).await {
-            Ok(true) => applied.push(done),
-            Ok(false) => {
-                // Undone: the others go on; its error is its own.
+            // Alone and failed: undoing the transaction undoes the job.
+            Ok(false) if alone => {
+                drop(tx);
                 let _ = done.send(Ok(()));
-                if alone {
-                    return drop(tx);
-                }
+                return false;
             }
+            // Applied, or undone to its savepoint (its error is its own, in its slot).
+            Ok(_) => answered.push(done),
             Err(e) => {
-                // The savepoint itself failed: nothing in this transaction can be trusted.
+                // A savepoint statement failed: nothing in this transaction can be trusted.
                 drop(tx);
                 let rest = batch.map(|q| q.done);
-                return fail(applied.into_iter().chain([done]).chain(rest), &e);
+                fail(answered.into_iter().chain([done]).chain(rest), &e);
+                return false;
             }
         }
     }
     match tx.commit().await {
         Ok(()) => {
-            for done in applied {
+            for done in answered {
                 let _ = done.send(Ok(()));
             }
+            true
         }
-        Err(e) => fail(applied.into_iter(), &e.into()),
+        Err(e) => {
+            fail(answered.into_iter(), &e.into());
+            false
+        }
     }
 }
 
