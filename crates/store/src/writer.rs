@@ -5,9 +5,9 @@
 //! write throughput. Run from a request's task, every statement waits to be polled again
 //! among the other requests, and every transaction pays its own `fsync`
 //! (`synchronous = FULL`). Here a job is queued to the writer thread, which takes every
-//! job waiting, opens one transaction, runs each job inside a savepoint of its own (a
-//! job that fails is rolled back alone), commits once, and only then acknowledges each
-//! job: an acknowledged write is on disk, as before.
+//! job waiting, opens one transaction, runs each job inside a savepoint of its own when
+//! others share it (a job that fails is rolled back alone), commits once, and only then
+//! answers each job: an acknowledged write is on disk, as before.
 //!
 //! A job whose caller has gone (the request timed out or the client left) before the
 //! writer reached it is not run: nobody would learn that it was written.
@@ -38,8 +38,8 @@ type Job = Box<dyn for<'t> FnOnce(&'t mut Tx) -> WriteFuture<'t, bool> + Send>;
 
 struct Queued {
     job: Job,
-    /// Whether the job's writes are durable: sent after the commit (or at once for a job
-    /// that failed and was rolled back).
+    /// The transaction's fate, sent once it is known: `Ok` after the commit (the job's own
+    /// result, success or error, is in its slot), or the error that undid the batch.
     done: oneshot::Sender<Result<()>>,
 }
 

@@ -142,7 +142,7 @@ pub async fn file(
     state: &AppState,
     filer: Filer<'_>,
     filing: &Filing,
-    uploads: &[Upload],
+    uploads: Vec<Upload>,
 ) -> Result<(i64, String), DirectionError> {
     let procedure = procedure_in_force(state, &filing.procedure_code).await?;
     let applicant = check_applicant(&filing.applicant)?;
@@ -171,13 +171,13 @@ pub async fn file(
     if uploads.len() > 20 {
         return Err(DirectionError::Invalid("too_many_files"));
     }
-    for u in uploads {
+    for u in &uploads {
         if u.document >= procedure.documents.len() {
             return Err(DirectionError::Invalid("unknown_document"));
         }
         let a = files::accept(&u.name, u.content.len())
             .map_err(|p| DirectionError::Invalid(p.code()))?;
-        accepted.push((u, a));
+        accepted.push(a);
     }
     for (i, d) in procedure.documents.iter().enumerate() {
         let present = uploads.iter().any(|u| u.document == i)
@@ -195,14 +195,15 @@ pub async fn file(
     let agency = agency_code(&unit.code, &state.config.dossier_agency_suffix);
     let sealed_json = serde_json::to_vec(&applicant)
         .map_err(|_| DirectionError::Invalid("invalid_applicant_name"))?;
-    let files: Vec<StoredFile> = accepted
-        .iter()
+    let files: Vec<StoredFile> = uploads
+        .into_iter()
+        .zip(accepted)
         .map(|(u, a)| {
             let label = &procedure.documents[u.document].name;
             StoredFile {
                 name: format!("{label} - {}", a.name).chars().take(200).collect(),
                 content_type: a.content_type,
-                content: u.content.clone(),
+                content: u.content,
             }
         })
         .collect();
@@ -257,10 +258,10 @@ pub async fn file(
 }
 
 /// A checked file on its way into a write job, which owns what it stores.
-pub struct StoredFile {
-    pub name: String,
-    pub content_type: &'static str,
-    pub content: Vec<u8>,
+struct StoredFile {
+    name: String,
+    content_type: &'static str,
+    content: Vec<u8>,
 }
 
 /// Stores `files` as attachments of the work item `item_id`.
@@ -401,7 +402,6 @@ async fn act_with_files(
     }
     let now = dieuhanh_core::time::now_us();
     let today = today();
-    let today_text = today.to_string();
     let calendar = state.calendar();
     let rules = ClockRules::default();
     let supplements = dossiers::supplements(&state.store, d.item_id).await?;
@@ -462,7 +462,7 @@ async fn act_with_files(
             })
         }
         "approve" | "refuse" => {
-            change.closed_on = Some(today_text.clone().into());
+            change.closed_on = Some(today.to_string().into());
             Some(Record::Finished {
                 at_us: now,
                 outcome: if t.action == "approve" {
@@ -475,7 +475,7 @@ async fn act_with_files(
         }
         "return_result" => Some(Record::Returned { at_us: now }),
         "withdraw" => {
-            change.closed_on = Some(today_text.clone().into());
+            change.closed_on = Some(today.to_string().into());
             Some(Record::Withdrawn {
                 at_us: now,
                 note: note.to_string(),
@@ -691,7 +691,7 @@ pub async fn supplement_online(
     state: &AppState,
     principal: &Principal,
     code: &str,
-    uploads: &[Upload],
+    uploads: Vec<Upload>,
 ) -> Result<i64, DirectionError> {
     let code = dossier::parse_code(code).map_err(|_| DirectionError::Invalid("invalid_code"))?;
     let d = dossiers::by_code(&state.store, &code).await?;
@@ -714,7 +714,7 @@ pub async fn supplement_online(
         accepted.push(StoredFile {
             name: a.name,
             content_type: a.content_type,
-            content: u.content.clone(),
+            content: u.content,
         });
     }
     act_with_files(

@@ -190,7 +190,7 @@ pub async fn create(
         },
         documents_handed_in: req.documents_handed_in,
     };
-    let (id, code) = service::file(&state, Filer::Counter(&principal), &filing, &[]).await?;
+    let (id, code) = service::file(&state, Filer::Counter(&principal), &filing, Vec::new()).await?;
     Ok((StatusCode::CREATED, axum::Json(IntakeResponse { id, code })))
 }
 

@@ -207,7 +207,7 @@ pub async fn create(
                 .filter(|i| form.contains_key(&format!("doc_{i}")))
                 .collect(),
         };
-        match service::file(&state, Filer::Counter(&principal), &filing, &[]).await {
+        match service::file(&state, Filer::Counter(&principal), &filing, Vec::new()).await {
             Ok((id, _)) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
             Err(e) => {
                 let error = super::direction::form_message(&ctx, e)?;

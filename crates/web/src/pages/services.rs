@@ -170,7 +170,7 @@ pub async fn file(
             documents_handed_in: Vec::new(),
         };
         let principal = ctx.viewer.as_ref().map(|v| v.principal());
-        match service::file(&state, Filer::Online(principal.as_ref()), &filing, &uploads).await {
+        match service::file(&state, Filer::Online(principal.as_ref()), &filing, uploads).await {
             Ok((_, dossier_code)) => {
                 procedure_page(
                     &state,
@@ -473,7 +473,7 @@ pub async fn supplement(
             .await
             .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error.bad_form"))?;
         let code = fields.get("code").cloned().unwrap_or_default();
-        match service::supplement_online(&state, &principal, &code, &uploads).await {
+        match service::supplement_online(&state, &principal, &code, uploads).await {
             Ok(_) => {
                 let done = ctx.t.get("services.supplemented").to_string();
                 lookup_page(&state, &ctx, &code, StatusCode::OK, Some(done), None).await
