@@ -277,7 +277,9 @@ impl Store {
 
     /// Whether the database answers (for health checks).
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.read).await.is_ok()
+        // A stopped writer thread would fail every write while reads still answer.
+        let writer_alive = self.writer.as_ref().is_none_or(writer::Writer::is_running);
+        writer_alive && sqlx::query("SELECT 1").execute(&self.read).await.is_ok()
     }
 
     /// A consistent copy of a SQLite database, taken while it is in use.

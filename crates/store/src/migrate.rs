@@ -125,6 +125,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0019_audit_head_trigger.sql"),
         postgres: include_str!("../migrations/postgres/0019_audit_head_trigger.sql"),
     },
+    Step {
+        version: 20,
+        description: "event steps index",
+        sqlite: include_str!("../migrations/sqlite/0020_event_steps_index.sql"),
+        postgres: include_str!("../migrations/postgres/0020_event_steps_index.sql"),
+    },
 ];
 
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {

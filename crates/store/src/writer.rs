@@ -74,6 +74,12 @@ impl Writer {
         Ok(Writer { queue, commits })
     }
 
+    /// False once the writer thread has ended (its runtime did not start, or it died):
+    /// every write would then fail.
+    pub(crate) fn is_running(&self) -> bool {
+        !self.queue.is_closed()
+    }
+
     /// How many transactions the writer has committed.
     pub(crate) fn commits(&self) -> u64 {
         self.commits.load(Ordering::Relaxed)
