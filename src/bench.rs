@@ -18,7 +18,31 @@ pub struct Options {
     pub iterations: usize,
     /// Concurrent clients of the city scenarios.
     pub clients: usize,
+    /// The scenarios to run; all when empty.
+    pub only: Vec<Scenario>,
     pub master_key: [u8; 32],
+}
+
+/// The groups of figures `bench run` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scenario {
+    /// Seeding, unit search, the unit page, point-in-unit lookup and login.
+    Foundation,
+    /// Durable dossier transitions through the API, and the peak RSS meanwhile.
+    Write,
+    Cockpit,
+    /// The public lookup by dossier code.
+    Lookup,
+    /// Open311 GET of one request and of the list.
+    Open311,
+    /// The staffing proposal on generated rounds.
+    Staffing,
+}
+
+impl Options {
+    pub fn runs(&self, scenario: Scenario) -> bool {
+        self.only.is_empty() || self.only.contains(&scenario)
+    }
 }
 
 struct Figures {
@@ -118,6 +142,28 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let start_up = state_started.elapsed();
     let app = dieuhanh_web::app(state.clone());
     println!("boundaries + map at start-up: {:.0} ms", ms(start_up));
+    if options.runs(Scenario::Foundation) {
+        foundation(&app, &options).await?;
+    }
+    crate::bench_city::run(
+        &store,
+        state,
+        &crate::bench_city::Load {
+            requests: options.iterations,
+            clients: options.clients,
+        },
+        &options,
+    )
+    .await?;
+    store.close().await;
+    if options.runs(Scenario::Staffing) {
+        matching();
+    }
+    Ok(())
+}
+
+/// Unit search, the unit page, the point-in-unit lookup and login, one request at a time.
+async fn foundation(app: &axum::Router, options: &Options) -> anyhow::Result<()> {
     println!(
         "\n{:<28} {:>7} {:>10} {:>10} {:>10} {:>10}",
         "scenario", "n", "mean ms", "p50 ms", "p99 ms", "per s"
@@ -142,7 +188,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     for i in 0..options.iterations {
         let q = queries[i % queries.len()].replace(' ', "+");
         let (status, took) = call(
-            &app,
+            app,
             Request::get(format!("/api/v1/units?q={q}")).body(Body::empty())?,
         )
         .await;
@@ -158,7 +204,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     for i in 0..options.iterations / 10 {
         let q = queries[i % queries.len()].replace(' ', "+");
         let (status, took) = call(
-            &app,
+            app,
             Request::get(format!("/units?q={q}")).body(Body::empty())?,
         )
         .await;
@@ -177,7 +223,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         let lat = 10.35 + 0.85 * ((i * 7919) % 1000) as f64 / 1000.0;
         let lon = 106.35 + 0.85 * ((i * 104_729) % 1000) as f64 / 1000.0;
         let (status, took) = call(
-            &app,
+            app,
             Request::get(format!("/api/v1/units/at?lat={lat:.5}&lon={lon:.5}"))
                 .body(Body::empty())?,
         )
@@ -202,7 +248,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         let request = Request::post("/api/v1/auth/login")
             .header("content-type", "application/json")
             .body(Body::from(body))?;
-        let (status, took) = call(&app, request).await;
+        let (status, took) = call(app, request).await;
         anyhow::ensure!(status == StatusCode::OK, "login answered {status}");
         login.samples.push(took);
     }
@@ -211,17 +257,6 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         "\n({inside} of {} lookup points fell inside a unit)",
         options.iterations
     );
-    crate::bench_city::run(
-        &store,
-        state,
-        &crate::bench_city::Load {
-            requests: options.iterations,
-            clients: options.clients,
-        },
-    )
-    .await?;
-    store.close().await;
-    matching();
     Ok(())
 }
 

@@ -136,7 +136,13 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-pub async fn run(store: &Store, state: AppState, load: &Load) -> anyhow::Result<()> {
+pub async fn run(
+    store: &Store,
+    state: AppState,
+    load: &Load,
+    options: &crate::bench::Options,
+) -> anyhow::Result<()> {
+    use crate::bench::Scenario;
     let dossiers = store.count_rows("dossiers").await?;
     println!(
         "\ncity scenarios: {dossiers} dossiers in the database; {} requests per scenario, {} clients \
@@ -154,11 +160,15 @@ pub async fn run(store: &Store, state: AppState, load: &Load) -> anyhow::Result<
         .build()?;
     let mut lines = Vec::new();
 
-    reset_peak_rss();
-    lines.extend(write_path(store, &client, &base, load).await?);
-    let peak = peak_rss_mib();
-
-    lines.push(cockpit(store, &state, &client, &base, load).await?);
+    let mut peak = None;
+    if options.runs(Scenario::Write) {
+        reset_peak_rss();
+        lines.extend(write_path(store, &client, &base, load).await?);
+        peak = peak_rss_mib();
+    }
+    if options.runs(Scenario::Cockpit) {
+        lines.push(cockpit(store, &state, &client, &base, load).await?);
+    }
     let trivial_rate = {
         let (client, url) = (client.clone(), format!("{trivial}/trivial"));
         drive(load, move |_| {
@@ -170,15 +180,19 @@ pub async fn run(store: &Store, state: AppState, load: &Load) -> anyhow::Result<
         })
         .await?
     };
-    lines.push(lookup(store, &client, &base, load, &trivial_rate).await?);
-    lines.extend(open311(store, &client, &base, load, &trivial_rate).await?);
+    if options.runs(Scenario::Lookup) {
+        lines.push(lookup(store, &client, &base, load, &trivial_rate).await?);
+    }
+    if options.runs(Scenario::Open311) {
+        lines.extend(open311(store, &client, &base, load, &trivial_rate).await?);
+    }
     print_table(&lines);
 
     let size = database_bytes(store).await?;
     let dossiers = store.count_rows("dossiers").await?.max(1);
     println!(
         "\nmemory: peak RSS during the write path {} (the whole process: server, clients and database cache)",
-        peak.map_or("unknown".to_string(), |m| format!("{m:.0} MiB"))
+        peak.map_or("not measured".to_string(), |m| format!("{m:.0} MiB"))
     );
     println!(
         "size: {:.0} MiB for {dossiers} dossiers, {:.0} MiB per million dossiers (everything in the database included)",

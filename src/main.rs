@@ -63,6 +63,9 @@ enum BenchCommand {
         /// Concurrent clients in the city scenarios (write path, lookup, Open311).
         #[arg(long, default_value_t = 8)]
         clients: usize,
+        /// Run only these scenarios (comma-separated), e.g. to profile one of them.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        only: Vec<bench::Scenario>,
     },
     /// Build a deterministic city workload into a fresh database (`--db` or
     /// `--database-url`): the 168 units, officials, the procedure catalogue and dossiers
@@ -584,6 +587,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Run {
             iterations,
             clients,
+            only,
         }) => {
             init_logging(Some("text"));
             let database_url = cli
@@ -596,6 +600,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 database_url,
                 iterations,
                 clients,
+                only,
                 master_key: config::master_key(&s)?,
             })
             .await?;

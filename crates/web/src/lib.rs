@@ -101,7 +101,7 @@ pub async fn build_state(
     let calendar = Arc::new(std::sync::RwLock::new(Arc::new(
         dieuhanh_store::calendar::load(&store).await?,
     )));
-    Ok(AppState {
+    Ok(AppState::new(state::AppStateInner {
         calendar,
         throttle: LoginThrottle::new(config.login_attempts_per_minute),
         key_throttle: security::throttle::KeyThrottle::new(config.open311_posts_per_minute),
@@ -112,7 +112,7 @@ pub async fn build_state(
         passwords,
         geography,
         metrics: metrics_handle(),
-    })
+    }))
 }
 
 /// Every route of the product, with its access class.

@@ -92,8 +92,26 @@ impl AppState {
     }
 }
 
+/// What every handler can reach, shared: axum clones the state for each request (and
+/// each middleware layer), so a clone is one reference count, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateInner>);
+
+impl AppState {
+    pub fn new(inner: AppStateInner) -> AppState {
+        AppState(Arc::new(inner))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
+pub struct AppStateInner {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub keys: Arc<Keys>,
