@@ -528,26 +528,51 @@ pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i
         crate::Dialect::Postgres => "CAST(CAST(closed_on AS DATE) - DATE '1970-01-01' AS BIGINT)",
     };
     let days = format!("{closed_day} - (created_at_us / 1000000 + 25200) / 86400");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT unit_id, {days} AS days, CAST(COUNT(*) AS BIGINT) AS n FROM work_items \
-         WHERE kind = 'citizen_report' AND closed_on >= $2 AND state = 'resolved' AND created_at_us >= $1 \
-         GROUP BY 1, 2"
-    )))
-    .bind(since_us)
     // Resolved after it was made: the index of closed items by kind and date narrows it.
-    .bind(
-        dieuhanh_core::time::vn_date(since_us)
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-    )
-    .fetch_all(store.reader())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let days: i64 = r.try_get("days")?;
-            Ok((r.try_get("unit_id")?, days.max(0), r.try_get("n")?))
-        })
-        .collect()
+    let filter = "FROM work_items WHERE kind = 'citizen_report' AND closed_on >= $2 AND state = 'resolved' \
+                  AND created_at_us >= $1";
+    let params = vec![
+        Param::Int(since_us),
+        Param::Text(
+            dieuhanh_core::time::vn_date(since_us)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+    ];
+    let histogram = match store.dialect() {
+        crate::Dialect::Postgres => {
+            let sql = format!(
+                "SELECT unit_id, {days} AS days, CAST(COUNT(*) AS BIGINT) AS n {filter} GROUP BY 1, 2"
+            );
+            store
+                .pooled_read(&sql, &params, |r| {
+                    Ok((r.get("unit_id")?, r.get("days")?, r.get("n")?))
+                })
+                .await?
+        }
+        // SQLite groups through a sorter: 16,000 reports of 90 days at `history` scale took
+        // 8.5 ms grouped against 1.4 ms to read. Each entry is read here and counted in a map.
+        crate::Dialect::Sqlite => {
+            let sql = format!("SELECT unit_id, {days} AS days {filter}");
+            let entries = store
+                .scan_read(sql, params, |r| {
+                    Ok((r.get::<i64>("unit_id")?, r.get::<i64>("days")?))
+                })
+                .await?;
+            let mut counts: std::collections::HashMap<(i64, i64), i64> = Default::default();
+            for entry in entries {
+                *counts.entry(entry).or_default() += 1;
+            }
+            counts
+                .into_iter()
+                .map(|((unit, days), n)| (unit, days, n))
+                .collect()
+        }
+    };
+    Ok(histogram
+        .into_iter()
+        .map(|(unit, days, n)| (unit, days.max(0), n))
+        .collect())
 }
 
 /// The answers given to a service's attributes.

@@ -196,6 +196,27 @@ impl Store {
         Ok(self.point_read(sql, params, map).await?.into_iter().next())
     }
 
+    /// The many rows of a read whose result is folded in Rust (an index range of
+    /// thousands of entries): on SQLite stepped on a blocking thread with that thread's
+    /// own connection, where each row costs a step, not a sqlx row; elsewhere through the
+    /// read pool.
+    pub(crate) async fn scan_read<T: Send + 'static>(
+        &self,
+        sql: String,
+        params: Vec<local_reads::Param>,
+        map: impl Fn(local_reads::Columns<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<Vec<T>> {
+        match &self.local {
+            Some(local) => {
+                let local = local.clone();
+                tokio::task::spawn_blocking(move || local.fetch(&sql, &params, map))
+                    .await
+                    .map_err(|e| StoreError::Local(format!("read thread: {e}")))?
+            }
+            None => self.pooled_read(&sql, &params, map).await,
+        }
+    }
+
     /// The rows of `sql` with `params` through the read pool, each mapped by `map`.
     pub(crate) async fn pooled_read<T>(
         &self,

@@ -73,6 +73,10 @@ pub struct Geography {
 }
 
 impl AppState {
+    pub fn new(inner: AppStateInner) -> AppState {
+        AppState(Arc::new(inner))
+    }
+
     /// The calendar as it is now.
     pub fn calendar(&self) -> Arc<Calendar> {
         match self.calendar.read() {
@@ -96,12 +100,6 @@ impl AppState {
 /// each middleware layer), so a clone is one reference count, not one per field.
 #[derive(Clone)]
 pub struct AppState(Arc<AppStateInner>);
-
-impl AppState {
-    pub fn new(inner: AppStateInner) -> AppState {
-        AppState(Arc::new(inner))
-    }
-}
 
 impl std::ops::Deref for AppState {
     type Target = AppStateInner;
