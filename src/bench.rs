@@ -145,16 +145,24 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     if options.runs(Scenario::Foundation) {
         foundation(&app, &options).await?;
     }
-    crate::bench_city::run(
-        &store,
-        state,
-        &crate::bench_city::Load {
-            requests: options.iterations,
-            clients: options.clients,
-        },
-        &options,
-    )
-    .await?;
+    let city = [
+        Scenario::Write,
+        Scenario::Cockpit,
+        Scenario::Lookup,
+        Scenario::Open311,
+    ];
+    if city.into_iter().any(|s| options.runs(s)) {
+        crate::bench_city::run(
+            &store,
+            state,
+            &crate::bench_city::Load {
+                requests: options.iterations,
+                clients: options.clients,
+            },
+            &options,
+        )
+        .await?;
+    }
     store.close().await;
     if options.runs(Scenario::Staffing) {
         matching();

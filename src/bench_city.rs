@@ -169,22 +169,24 @@ pub async fn run(
     if options.runs(Scenario::Cockpit) {
         lines.push(cockpit(store, &state, &client, &base, load).await?);
     }
-    let trivial_rate = {
-        let (client, url) = (client.clone(), format!("{trivial}/trivial"));
-        drive(load, move |_| {
-            let (client, url) = (client.clone(), url.clone());
-            async move {
-                expect_ok(client.get(&url).send().await?, "trivial").await?;
-                Ok(())
-            }
-        })
-        .await?
-    };
-    if options.runs(Scenario::Lookup) {
-        lines.push(lookup(store, &client, &base, load, &trivial_rate).await?);
-    }
-    if options.runs(Scenario::Open311) {
-        lines.extend(open311(store, &client, &base, load, &trivial_rate).await?);
+    if options.runs(Scenario::Lookup) || options.runs(Scenario::Open311) {
+        let trivial_rate = {
+            let (client, url) = (client.clone(), format!("{trivial}/trivial"));
+            drive(load, move |_| {
+                let (client, url) = (client.clone(), url.clone());
+                async move {
+                    expect_ok(client.get(&url).send().await?, "trivial").await?;
+                    Ok(())
+                }
+            })
+            .await?
+        };
+        if options.runs(Scenario::Lookup) {
+            lines.push(lookup(store, &client, &base, load, &trivial_rate).await?);
+        }
+        if options.runs(Scenario::Open311) {
+            lines.extend(open311(store, &client, &base, load, &trivial_rate).await?);
+        }
     }
     print_table(&lines);
 

@@ -205,6 +205,35 @@ fn every_command_has_help() {
 }
 
 #[tokio::test]
+async fn bench_runs_only_the_scenarios_asked_for() {
+    let (url, _db) = common::fresh_database().await;
+    let key = [("DIEUHANH_SECRET_KEY", "7f".repeat(32))];
+    let key: Vec<(&str, &str)> = key.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = run(
+        &url,
+        &["bench", "run", "--iterations", "10", "--only", "foundation"],
+        &key,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = text(&out);
+    assert!(
+        shown.contains("GET /api/v1/units?q=") && shown.contains("POST /api/v1/auth/login"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("write path") && !shown.contains("staffing proposal"),
+        "{shown}"
+    );
+    let bad = run(&url, &["bench", "run", "--only", "everything"], &key);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad).contains("invalid value 'everything'") && text(&bad).contains("lookup"),
+        "{}",
+        text(&bad)
+    );
+}
+
+#[tokio::test]
 async fn a_holiday_notice_is_entered_from_a_file() {
     let (url, _db) = common::fresh_database().await;
     assert!(run(&url, &["init"], &[]).status.success());
