@@ -26,10 +26,11 @@ pub struct Options {
 /// The groups of figures `bench run` measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Scenario {
-    /// Seeding, unit search, the unit page, point-in-unit lookup and login.
+    /// Unit search, the unit page, point-in-unit lookup and login.
     Foundation,
     /// Durable dossier transitions through the API, and the peak RSS meanwhile.
     Write,
+    /// The 168-unit cockpit, one leader at a time, against a naive GROUP BY.
     Cockpit,
     /// The public lookup by dossier code.
     Lookup,

@@ -207,8 +207,8 @@ fn every_command_has_help() {
 #[tokio::test]
 async fn bench_runs_only_the_scenarios_asked_for() {
     let (url, _db) = common::fresh_database().await;
-    let key = [("DIEUHANH_SECRET_KEY", "7f".repeat(32))];
-    let key: Vec<(&str, &str)> = key.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let secret = "7f".repeat(32);
+    let key = [("DIEUHANH_SECRET_KEY", secret.as_str())];
     let out = run(
         &url,
         &["bench", "run", "--iterations", "10", "--only", "foundation"],

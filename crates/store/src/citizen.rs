@@ -516,8 +516,8 @@ pub async fn by_item(store: &Store, item_id: i64) -> Result<PublicReport> {
 
 /// Per unit, how many citizen reports resolved since `since_us` took how many days (from
 /// receipt to resolution, calendar days in Vietnam time, which is UTC+7 all year): rows of
-/// (unit, days, reports), for medians. Counted in the database, so the rows that come back
-/// are a histogram, not one per report.
+/// (unit, days, reports), for medians. PostgreSQL counts them with GROUP BY; on SQLite the
+/// index entries are read and counted here (SQLite's grouping sorts them first).
 pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i64, i64)>> {
     // A report's work item begins when the report is made, so the index of closed work
     // answers alone. Days are counted from 1970-01-01, of the closing date and of that
@@ -550,8 +550,8 @@ pub async fn resolution_days(store: &Store, since_us: i64) -> Result<Vec<(i64, i
                 })
                 .await?
         }
-        // SQLite groups through a sorter: 16,000 reports of 90 days at `history` scale took
-        // 8.5 ms grouped against 1.4 ms to read. Each entry is read here and counted in a map.
+        // SQLite groups through a sorter: for the 16,000 reports of 90 days at `history`
+        // scale the grouped statement took 8.5 ms, reading the entries alone 1.4 ms.
         crate::Dialect::Sqlite => {
             let sql = format!("SELECT unit_id, {days} AS days {filter}");
             let entries = store

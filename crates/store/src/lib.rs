@@ -197,9 +197,10 @@ impl Store {
     }
 
     /// The many rows of a read whose result is folded in Rust (an index range of
-    /// thousands of entries): on SQLite stepped on a blocking thread with that thread's
-    /// own connection, where each row costs a step, not a sqlx row; elsewhere through the
-    /// read pool.
+    /// thousands of entries): on SQLite stepped on a blocking thread with a connection of
+    /// that thread's own (see `local_reads`), where each row costs a step, not a sqlx row;
+    /// elsewhere through the read pool. Tokio ends a blocking thread after 10 s idle, so a
+    /// rare read may open its connection first (well under a millisecond).
     pub(crate) async fn scan_read<T: Send + 'static>(
         &self,
         sql: String,
@@ -209,9 +210,12 @@ impl Store {
         match &self.local {
             Some(local) => {
                 let local = local.clone();
-                tokio::task::spawn_blocking(move || local.fetch(&sql, &params, map))
-                    .await
-                    .map_err(|e| StoreError::Local(format!("read thread: {e}")))?
+                match tokio::task::spawn_blocking(move || local.fetch(&sql, &params, map)).await {
+                    Ok(rows) => rows,
+                    // A panic in `map` is the caller's, as it is for a point read.
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    Err(e) => Err(StoreError::Local(format!("read thread: {e}"))),
+                }
             }
             None => self.pooled_read(&sql, &params, map).await,
         }

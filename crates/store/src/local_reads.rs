@@ -9,6 +9,11 @@
 //! only statements that find their rows by a unique key and return a handful come here,
 //! never a scan or a list of keys.
 //!
+//! `Store::scan_read` uses the same kind of per-thread connection from tokio's blocking
+//! threads, for reads of thousands of index entries that are folded in Rust: there the
+//! point is the cost per row (a step, not a sqlx row sent through a channel), and the
+//! runtime's workers are not held.
+//!
 //! The connections only read (`query_only`); in WAL mode each statement sees every
 //! transaction committed before it began, the same as a pooled reader would.
 

@@ -73,6 +73,7 @@ pub struct Geography {
 }
 
 impl AppState {
+    /// The state of a server built from its parts (see `build_state`).
     pub fn new(inner: AppStateInner) -> AppState {
         AppState(Arc::new(inner))
     }
@@ -109,6 +110,7 @@ impl std::ops::Deref for AppState {
     }
 }
 
+/// The parts of the state, behind the one `Arc`.
 pub struct AppStateInner {
     pub store: Store,
     pub config: Arc<WebConfig>,
