@@ -44,6 +44,11 @@ impl Options {
     pub fn runs(&self, scenario: Scenario) -> bool {
         self.only.is_empty() || self.only.contains(&scenario)
     }
+
+    /// Whether any of `scenarios` runs.
+    pub fn runs_any(&self, scenarios: &[Scenario]) -> bool {
+        scenarios.iter().any(|s| self.runs(*s))
+    }
 }
 
 struct Figures {
@@ -146,13 +151,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     if options.runs(Scenario::Foundation) {
         foundation(&app, &options).await?;
     }
-    let city = [
+    if options.runs_any(&[
         Scenario::Write,
         Scenario::Cockpit,
         Scenario::Lookup,
         Scenario::Open311,
-    ];
-    if city.into_iter().any(|s| options.runs(s)) {
+    ]) {
         crate::bench_city::run(
             &store,
             state,
